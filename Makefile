@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step they call.
+SHELL := /bin/bash
+UV_VERSION := 0.13.9
+PORT ?= 5000
+export UV_LINK_MODE := copy
+
+.PHONY: run test setup setup-test bench fuzz lint
+
+## Install everything the app needs and start it on $(PORT) (SQLite under instance/ unless DATABASE_URL says otherwise).
+run: setup
+	uv run --frozen gunicorn --config gunicorn.conf.py "planner.web:create_app()"
+
+## Install everything the tests need (Python, npm, Debian's Chromium) and run the whole suite, browser tests included.
+test: setup-test
+	uv run --frozen pytest
+
+## Python packages from uv.lock; htmx from the npm registry (pinned and integrity-checked by package-lock.json).
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+	uv sync --frozen
+	npm ci --no-audit --no-fund --loglevel=error
+	bash scripts/vendor-static
+
+## Setup plus what only the tests need: Debian's Chromium for Playwright.
+setup-test: setup
+	bash scripts/install-chromium
+
+bench: setup
+	uv run --frozen python bench/solve_bench.py
+
+lint: setup
+	uv run --frozen ruff check planner tests bench

@@ -1,0 +1,212 @@
+"""The plan (Contract 2): Plan / Day / Item result objects, their summary and their JSON form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from planner.request import clock
+
+Status = Literal["optimal", "feasible", "infeasible", "referred"]
+PainStatus = Literal["GREEN", "AMBER", "RED", "STOP"]
+SESSION_KINDS: tuple[str, ...] = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic")
+ITEM_KINDS: tuple[str, ...] = ("warm_up", "run", "cool_down", *SESSION_KINDS)
+KIND_LABELS = {
+    "run": "Run", "warm_up": "Warm-up", "cool_down": "Cool-down", "core": "Core",
+    "glutes": "Glutes", "hamstrings": "Hamstrings", "hip_mobility": "Hip mobility", "thoracic": "Thoracic",
+}
+DISCLAIMER = ("Exercise guidance, not a diagnosis or treatment. Stop any exercise that brings pain above "
+              "5/10 or any leg symptoms, and see a clinician if pain is not improving after 4–6 weeks.")
+
+
+@dataclass(frozen=True)
+class ExerciseDose:
+    """One exercise of a session, with the dose to do and how to do it."""
+
+    id: str
+    name: str
+    dose: str
+    minutes: int
+    cue: str = ""
+    cautions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "dose": self.dose, "minutes": self.minutes,
+                "cue": self.cue, "cautions": list(self.cautions)}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to do on a day: a run, its warm-up or cool-down, or an exercise session."""
+
+    key: str            # stable identity inside a plan, e.g. "tue-run", "thu-core" (calendar UIDs use it)
+    kind: str
+    start: int          # minutes after local midnight
+    minutes: int
+    exercises: tuple[ExerciseDose, ...] = ()
+    reasons: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    run_kind: str | None = None
+    requested_minutes: int | None = None
+    requested_run_kind: str | None = None
+
+    @property
+    def end(self) -> int:
+        return self.start + self.minutes
+
+    @property
+    def label(self) -> str:
+        """Human title: 'Easy run', 'Core', 'Warm-up'."""
+        if self.kind == "run" and self.run_kind:
+            return f"{self.run_kind.capitalize()} run"
+        return KIND_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
+
+    @property
+    def was_cut(self) -> bool:
+        return self.requested_minutes is not None and self.requested_minutes != self.minutes
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"key": self.key, "kind": self.kind, "start": clock(self.start),
+                               "minutes": self.minutes}
+        if self.kind == "run":
+            out["run_kind"] = self.run_kind
+            out["requested_minutes"] = self.requested_minutes
+            if self.requested_run_kind and self.requested_run_kind != self.run_kind:
+                out["requested_run_kind"] = self.requested_run_kind
+        out["exercises"] = [e.to_dict() for e in self.exercises]
+        out["reasons"] = list(self.reasons)
+        out["rules"] = list(self.rules)
+        return out
+
+
+@dataclass(frozen=True)
+class Day:
+    """One calendar day of the plan and its items in time order."""
+
+    date: dt.date
+    weekday: str
+    items: tuple[Item, ...] = ()
+
+    @property
+    def extra_minutes(self) -> int:
+        """Minutes of exercise sessions (not runs, warm-ups or cool-downs)."""
+        return sum(i.minutes for i in self.items if i.kind in SESSION_KINDS)
+
+    @property
+    def run(self) -> Item | None:
+        return next((i for i in self.items if i.kind == "run"), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "weekday": self.weekday,
+                "items": [i.to_dict() for i in self.items]}
+
+
+@dataclass(frozen=True)
+class Referral:
+    """Why no plan was made: a red flag or STOP pain, with how urgently to see whom."""
+
+    urgency: Literal["urgent", "soon"]
+    title: str
+    advice: str
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"urgency": self.urgency, "title": self.title, "message": self.advice,
+                "reasons": list(self.reasons)}
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """One concrete change to the request that removes a conflict; `action` is applied by `explain.relax`."""
+
+    action: str         # e.g. "drop_run:tue", "more_time:sat:10", "drop_weak_area:hip_mobility"
+    label: str          # "Allow 10 more minutes on Saturday"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"action": self.action, "label": self.label}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why an infeasible week cannot be planned: the wishes that conflict, and what to relax."""
+
+    conflicts: tuple[str, ...]
+    relaxations: tuple[Relaxation, ...]
+    rules: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"conflicts": list(self.conflicts), "relaxations": [r.to_dict() for r in self.relaxations],
+                "rules": list(self.rules)}
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """A soft rule the plan does not fully meet, and what it cost in the objective."""
+
+    rule: str
+    label: str
+    cost: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "label": self.label, "cost": self.cost}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Contract 2: the planned week, or why there is none."""
+
+    status: Status
+    pain_status: PainStatus
+    week_start: dt.date
+    timezone: str
+    days: tuple[Day, ...] = ()
+    explanation: Explanation | None = None
+    referral: Referral | None = None
+    notices: tuple[str, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)
+    penalties: tuple[Penalty, ...] = ()
+    objective: int | None = None
+    name: str = ""
+
+    @property
+    def has_week(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+    def items(self) -> list[tuple[Day, Item]]:
+        """Every item of the week with its day, in time order."""
+        return [(day, item) for day in self.days for item in day.items]
+
+    def summary(self) -> dict[str, Any]:
+        """Requested vs planned running and the number of sessions per kind."""
+        runs = [item for _, item in self.items() if item.kind == "run"]
+        sessions: dict[str, int] = {k: 0 for k in SESSION_KINDS}
+        for _, item in self.items():
+            if item.kind in sessions:
+                sessions[item.kind] += 1
+        return {
+            "requested_run_minutes": sum(r.requested_minutes or 0 for r in runs),
+            "planned_run_minutes": sum(r.minutes for r in runs),
+            "sessions": sessions,
+            "extra_minutes": sum(d.extra_minutes for d in self.days),
+            "daily_extra_minutes": {d.weekday: d.extra_minutes for d in self.days},
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON answer of Contract 2."""
+        return {
+            "status": self.status,
+            "pain_status": self.pain_status,
+            "week_start": self.week_start.isoformat(),
+            "timezone": self.timezone,
+            "name": self.name,
+            "days": [d.to_dict() for d in self.days],
+            "summary": self.summary() if self.has_week else None,
+            "explanation": self.explanation.to_dict() if self.explanation else None,
+            "referral": self.referral.to_dict() if self.referral else None,
+            "notices": list(self.notices),
+            "sources": dict(self.sources),
+            "penalties": [p.to_dict() for p in self.penalties],
+            "objective": self.objective,
+            "disclaimer": DISCLAIMER,
+        }
