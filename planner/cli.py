@@ -1,0 +1,130 @@
+"""The `planner` command (Contract 3): plan a week from a JSON or TOML request file.
+
+Exit codes: 0 a plan (optimal or feasible) · 2 invalid input · 3 referred (red flag) · 4 infeasible.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+from planner.datafile import DataError
+from planner.plan import DISCLAIMER, Plan
+from planner.request import DAY_NAMES, RequestError, clock, parse_json, parse_toml
+
+EXIT_OK, EXIT_INVALID, EXIT_REFERRED, EXIT_INFEASIBLE = 0, 2, 3, 4
+
+
+def render_table(plan: Plan) -> str:
+    """The week as a runner reads it in a terminal: day by day, times, minutes, exercises, reasons."""
+    out: list[str] = []
+    title = f"Backstride plan — week of {plan.week_start:%a %d %b %Y} ({plan.timezone})"
+    if plan.name:
+        title += f" — {plan.name}"
+    out += [title, "=" * min(len(title), 100), f"Status: {plan.status} · pain status: {plan.pain_status}"]
+    out += [textwrap.fill(n, 100, subsequent_indent="  ") for n in plan.notices]
+    if plan.referral:
+        r = plan.referral
+        out += ["", f"!! {r.title} ({'urgent — today' if r.urgency == 'urgent' else 'within days'})",
+                textwrap.fill(r.advice, 100)]
+        out += [f"  - you answered yes: {reason}" for reason in r.reasons]
+    if plan.explanation:
+        out += ["", "This week cannot be planned as asked:"]
+        out += [textwrap.fill(c, 100, initial_indent="  ", subsequent_indent="    ")
+                for c in plan.explanation.conflicts]
+        out += ["Try one of:"] + [f"  - {r.label}   [{r.action}]" for r in plan.explanation.relaxations]
+    for day in plan.days:
+        out += ["", f"{DAY_NAMES[day.weekday]} {day.date:%d %b}" + ("" if day.items else " — rest")]
+        for item in day.items:
+            mins = f"{item.minutes} min"
+            if item.kind == "run" and item.was_cut:
+                mins = f"{item.minutes} min (asked {item.requested_minutes})"
+            out.append(f"  {clock(item.start)}–{clock(item.end)}  {item.label:<14} {mins}")
+            for ex in item.exercises:
+                out.append(f"      · {ex.name} — {ex.dose}")
+            for reason in item.reasons:
+                out.append(textwrap.fill(reason, 100, initial_indent="      why: ",
+                                         subsequent_indent="           "))
+    if plan.has_week:
+        s = plan.summary()
+        out += ["", f"Running: {s['planned_run_minutes']} min planned of {s['requested_run_minutes']} asked · "
+                    "sessions: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in s["sessions"].items())]
+    out += ["", textwrap.fill(DISCLAIMER, 100)]
+    return "\n".join(out) + "\n"
+
+
+def _uid_base(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:20] + ".cli.backstride"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `planner` command."""
+    parser = argparse.ArgumentParser(prog="planner", description="Plan a week for a runner with back pain.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("plan", help="plan a week from a JSON or TOML request (Contract 1)")
+    p.add_argument("request", type=Path, help="REQUEST.json or REQUEST.toml")
+    p.add_argument("--format", choices=("table", "json", "ics"), default="table")
+    p.add_argument("--output", type=Path, help="write here instead of standard output")
+    p.add_argument("--weeks", type=int, default=1, help="with --format ics: repeat over N weeks (1–12)")
+    args = parser.parse_args(argv)
+
+    try:
+        from planner.engine import make_plan
+        from planner.knowledge import default_knowledge
+        knowledge = default_knowledge()
+    except DataError as exc:
+        print(f"planner: the coaching data is broken:\n{exc}", file=sys.stderr)
+        return 1
+    try:
+        raw = args.request.read_bytes()
+    except OSError as exc:
+        print(f"planner: cannot read {args.request}: {exc.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        if args.request.suffix.lower() == ".toml":
+            request = parse_toml(raw.decode("utf-8", errors="replace"), knowledge.vocabulary)
+        else:
+            request = parse_json(raw, knowledge.vocabulary)
+    except RequestError as exc:
+        print(f"planner: {args.request} is not a valid request:", file=sys.stderr)
+        for err in exc.errors:
+            print(f"  {err.field}: {err.message}", file=sys.stderr)
+        return EXIT_INVALID
+    if not 1 <= args.weeks <= 12:
+        print("planner: --weeks: must be between 1 and 12", file=sys.stderr)
+        return EXIT_INVALID
+
+    plan = make_plan(request, knowledge)
+    if args.format == "json":
+        text: str | bytes = json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif args.format == "ics":
+        from planner.ical import build_calendar
+        text = build_calendar(plan.to_dict(), uid_base=_uid_base(raw), stamp=dt.datetime.now(dt.UTC),
+                              reminder_minutes=request.reminder_minutes, weeks=args.weeks)
+    else:
+        text = render_table(plan)
+    if args.output:
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        args.output.write_bytes(data)
+    elif isinstance(text, bytes):
+        sys.stdout.buffer.write(text)
+    else:
+        sys.stdout.write(text)
+    if plan.status == "referred":
+        if args.format != "table":
+            print(f"planner: referred — {plan.referral.title if plan.referral else ''}", file=sys.stderr)
+        return EXIT_REFERRED
+    if plan.status == "infeasible":
+        if args.format != "table" and plan.explanation:
+            print("planner: infeasible — " + " ".join(plan.explanation.conflicts), file=sys.stderr)
+        return EXIT_INFEASIBLE
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Infeasibility explained: which of the runner's wishes conflict, and concrete relaxations.
+
+Each wish (a run, a weak-area minimum, a day's spare minutes) is an assumption literal. An objective-free
+solve gives a set of assumptions that cannot all hold; we shrink it to a minimal one by deletion, word
+it, and turn each wish in it into a one-click relaxation. For spare-time wishes a second solve measures
+how many more minutes each day needs.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ortools.sat.python import cp_model
+
+from planner.plan import Explanation, Relaxation
+from planner.request import DAY_NAMES, PlanRequest, Window
+from planner.rules import Rules, suggested_window_start
+from planner.solver import AREA_LABELS, WeekInstance, WeekModel
+
+RULE_OF_WISH = {"run": "R10", "area": "R11", "time": "R11"}
+
+
+def _infeasible_with(inst: WeekInstance, wish_ids: list[str]) -> bool:
+    """True if the hard rules plus exactly these wishes have no solution."""
+    wm = WeekModel(inst, wishes="assumed", objective=False)
+    wm.model.ClearAssumptions()
+    wm.model.AddAssumptions([wm.wishes[w][0] for w in wish_ids])
+    return wm.solver().Solve(wm.model) == cp_model.INFEASIBLE
+
+
+def conflicting_wishes(inst: WeekInstance) -> list[str]:
+    """A minimal set of wish ids that cannot all hold together (empty if the wishes are compatible)."""
+    wm = WeekModel(inst, wishes="assumed", objective=False)
+    solver = wm.solver()
+    if solver.Solve(wm.model) != cp_model.INFEASIBLE:
+        return []
+    by_index = {lit.Index(): wid for wid, (lit, _) in wm.wishes.items()}
+    core = [by_index[i] for i in solver.SufficientAssumptionsForInfeasibility() if i in by_index]
+    if not core:
+        core = list(wm.wishes)
+    # deletion-based minimisation: drop each wish whose removal keeps the set infeasible
+    kept = list(core)
+    for wid in list(core):
+        trial = [w for w in kept if w != wid]
+        if _infeasible_with(inst, trial):
+            kept = trial
+    return kept
+
+
+def _time_needed(inst: WeekInstance, keep: list[str]) -> dict[str, int]:
+    """Extra minutes per day that make the other wishes fit, measured by a slack-minimising solve."""
+    wm = WeekModel(inst, wishes="assumed", objective=False, time_slack=True)
+    wm.model.ClearAssumptions()
+    wm.model.AddAssumptions([wm.wishes[w][0] for w in keep if w in wm.wishes])
+    wm.model.Minimize(sum(wm.time_slack.values()))
+    solver = wm.solver()
+    if solver.Solve(wm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return {}
+    out = {}
+    for d, var in wm.time_slack.items():
+        value = solver.Value(var)
+        if value:
+            out[inst.frames[d].day] = int(math.ceil(value / 5) * 5)
+    return out
+
+
+def explain(inst: WeekInstance) -> Explanation:
+    """Plain words for an infeasible week and the relaxations that would make it plannable."""
+    core = conflicting_wishes(inst)
+    texts = {wid: wish.text for wid, (_, wish) in WeekModel(inst, wishes="assumed", objective=False)
+             .wishes.items()}
+    conflicts = [texts[w] for w in core]
+    relaxations: list[Relaxation] = []
+    rules: set[str] = {"R11"}
+    if any(w.startswith("time:") for w in core):
+        others = [w for w in texts if not w.startswith("time:")]
+        for day, minutes in _time_needed(inst, others).items():
+            relaxations.append(Relaxation(f"more_time:{day}:{minutes}",
+                                          f"Allow {minutes} more minutes on {DAY_NAMES[day]}"))
+    for wid in core:
+        kind, _, what = wid.partition(":")
+        rules.add(RULE_OF_WISH[kind])
+        if kind == "run":
+            relaxations.append(Relaxation(f"drop_run:{what}", f"Drop the {DAY_NAMES[what]} run"))
+        elif kind == "area":
+            relaxations.append(Relaxation(f"drop_weak_area:{what}",
+                                          f"Take {AREA_LABELS[what]} off your weak areas"))
+    runs = sum(1 for w in core if w.startswith("run:"))
+    lead = []
+    if runs > inst.rules.routine.max_running_days:
+        lead.append(f"At least one day a week without running (R10): {runs} runs cannot all stay.")
+        rules.add("R10")
+    words = lead + ["These wishes cannot all hold together with the coaching rules: " + "; ".join(conflicts)
+                    + "."] if conflicts else lead + ["No plan could be found within the rules."]
+    return Explanation(tuple(words), tuple(relaxations), tuple(sorted(rules)))
+
+
+def relax(request: PlanRequest, action: str, rules: Rules | None = None) -> PlanRequest:
+    """Apply one suggested relaxation ("drop_run:tue", "more_time:sat:10", "drop_weak_area:glutes").
+
+    Raises ValueError for an action this module did not suggest."""
+    if rules is None:
+        from planner.knowledge import default_knowledge
+        rules = default_knowledge().rules
+    kind, _, rest = action.partition(":")
+    if kind == "drop_run":
+        runs = [r for r in request.runs if r.day != rest]
+        return request.model_copy(update={"runs": runs})
+    if kind == "drop_weak_area":
+        return request.model_copy(update={"weak_areas": [a for a in request.weak_areas if a != rest]})
+    if kind == "more_time":
+        day, _, minutes_text = rest.partition(":")
+        if day not in DAY_NAMES or not minutes_text.isdigit():
+            raise ValueError(f"unknown relaxation '{action}'")
+        extra = int(minutes_text)
+        current = request.window_on(day)
+        available = dict(request.available)
+        if current is not None:
+            available[day] = Window(minutes=min(240, current.minutes + extra), start=current.start)
+        else:
+            start = suggested_window_start(request, day, rules, extra)
+            available[day] = Window(minutes=extra, start=f"{start // 60:02d}:{start % 60:02d}")
+        # re-validate: a widened window must still fit the day and clear the run
+        from planner.request import parse_request
+        data = request.model_copy(update={"available": available}).to_json_dict()
+        return parse_request(data)
+    raise ValueError(f"unknown relaxation '{action}'")

@@ -1,0 +1,348 @@
+"""The CP-SAT model of one week: variables, named hard constraints, named soft penalties, objective.
+
+Instance → WeekModel → WeekSolution. OR-Tools objects never leave this module. The coaching rules that
+only filter what may go where (R1 caution, R4, R8, R13 levels) are applied before the model, by
+`rules.eligible`, so the model only ever sees allowed exercises; the rest are constraints below.
+
+The runner's wishes (each requested run, a minimum for each weak area, the minutes they can spare each
+day) are literals: fixed true when planning, assumptions when explaining an infeasible request.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ortools.sat.python import cp_model
+
+from planner.catalogue import Exercise
+from planner.request import AREAS, DAY_NAMES, PlanRequest
+from planner.rules import DayFrame, ExerciseLimits, RunLimit, Rules
+
+SESSION_KINDS: tuple[str, ...] = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic")
+AREA_LABELS = {"core": "core", "glutes": "glutes", "hamstrings": "hamstrings", "hip_mobility": "hip mobility",
+               "thoracic": "thoracic spine"}
+LOAD_GROUPS: tuple[str, ...] = ("core", "lower_limb")
+
+
+@dataclass(frozen=True)
+class WeekInstance:
+    """Everything the model needs, already reduced to numbers and allowed sets by planner.rules."""
+
+    request: PlanRequest
+    rules: Rules
+    frames: tuple[DayFrame, ...]
+    runs: tuple[RunLimit, ...]
+    weekly_cap: int | None
+    limits: ExerciseLimits
+    options: dict[tuple[int, str], tuple[Exercise, ...]]   # (day index, session kind) -> allowed exercises
+    weak: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Wish:
+    """One thing the runner asked for, as the explanation names it."""
+
+    id: str        # "run:tue" | "area:glutes" | "time:sat"
+    text: str
+
+
+@dataclass(frozen=True)
+class SessionChoice:
+    day: int
+    kind: str
+    exercises: tuple[Exercise, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(e.minutes for e in self.exercises)
+
+
+@dataclass(frozen=True)
+class PenaltyRecord:
+    rule: str
+    label: str
+    cost: int
+
+
+@dataclass(frozen=True)
+class WeekSolution:
+    status: Literal["optimal", "feasible", "infeasible", "unknown"]
+    run_minutes: dict[str, int] = field(default_factory=dict)
+    sessions: tuple[SessionChoice, ...] = ()
+    objective: int | None = None
+    penalties: tuple[PenaltyRecord, ...] = ()
+    wall_ms: float = 0.0
+
+
+@dataclass
+class _Penalty:
+    term: cp_model.LinearExprT
+    weight: int
+    rule: str
+    label: str
+
+
+class WeekModel:
+    """Builds the CP-SAT model of a WeekInstance: `_build_variables`, `_add_constraints`, `_add_objective`."""
+
+    def __init__(self, inst: WeekInstance, *, wishes: Literal["fixed", "assumed"] = "fixed",
+                 objective: bool = True, time_slack: bool = False):
+        self.inst = inst
+        self.model = cp_model.CpModel()
+        self.wishes: dict[str, tuple[cp_model.IntVar, Wish]] = {}
+        self.penalties: list[_Penalty] = []
+        self.time_slack: dict[int, cp_model.IntVar] = {}
+        self._build_variables()
+        self._add_constraints(time_slack)
+        if objective:
+            self._add_objective()
+        wish_lits = [lit for lit, _ in self.wishes.values()]
+        if wishes == "fixed":
+            for lit in wish_lits:
+                self.model.Add(lit == 1)
+        else:
+            self.model.AddAssumptions(wish_lits)
+
+    # --- variables -------------------------------------------------------------------------------------
+    def _wish(self, wish: Wish) -> cp_model.IntVar:
+        lit = self.model.NewBoolVar(f"wish[{wish.id}]")
+        self.wishes[wish.id] = (lit, wish)
+        return lit
+
+    def _build_variables(self) -> None:
+        inst, m = self.inst, self.model
+        step = inst.rules.caps.step_minutes
+        self.steps: dict[str, cp_model.IntVar] = {}
+        self.keep: dict[str, cp_model.IntVar] = {}
+        for run in inst.runs:
+            self.steps[run.day] = m.NewIntVar(0, run.max_minutes // step, f"run_steps[{run.day}]")
+            self.keep[run.day] = self._wish(Wish(
+                f"run:{run.day}", f"your {run.requested_kind} run on {DAY_NAMES[run.day]} "
+                                  f"({run.requested_minutes} min)"))
+        self.pick: dict[tuple[int, str, str], cp_model.IntVar] = {}
+        self.on: dict[tuple[int, str], cp_model.IntVar] = {}
+        self.session_minutes: dict[tuple[int, str], cp_model.LinearExprT] = {}
+        for (d, kind), exercises in inst.options.items():
+            self.on[d, kind] = m.NewBoolVar(f"session[{d},{kind}]")
+            for ex in exercises:
+                self.pick[d, kind, ex.id] = m.NewBoolVar(f"pick[{d},{kind},{ex.id}]")
+            self.session_minutes[d, kind] = sum(
+                self.pick[d, kind, ex.id] * ex.minutes for ex in exercises)
+        self.extra: dict[int, cp_model.IntVar] = {}
+        for frame in inst.frames:
+            terms = [self.session_minutes[frame.index, k] for k in SESSION_KINDS
+                     if (frame.index, k) in self.session_minutes]
+            self.extra[frame.index] = m.NewIntVar(0, frame.rule_budget, f"extra_minutes[{frame.day}]")
+            m.Add(self.extra[frame.index] == sum(terms))
+        # loaded[d, g]: a level-2/3 strength exercise for muscle group g on day d (R2)
+        self.loaded: dict[tuple[int, str], cp_model.IntVar] = {}
+        for frame in inst.frames:
+            for group in LOAD_GROUPS:
+                picks = [self.pick[frame.index, kind, ex.id]
+                         for (d, kind), exs in inst.options.items() if d == frame.index
+                         for ex in exs if ex.loaded and ex.load_group == group]
+                if picks:
+                    var = m.NewBoolVar(f"loaded[{frame.day},{group}]")
+                    m.AddMaxEquality(var, picks)
+                    self.loaded[frame.index, group] = var
+
+    # --- hard constraints ------------------------------------------------------------------------------
+    def _add_constraints(self, time_slack: bool) -> None:
+        self._add_session_shape()
+        self._add_r2_loaded_strength()
+        self._add_r10_days_off()
+        self._add_r11_time_budget(time_slack)
+        self._add_r12_run_volume()
+        self._add_weak_area_minimums()
+
+    def _add_session_shape(self) -> None:
+        """R11: a session holds 2–4 exercises and lasts 8–30 min; no exercises without a session."""
+        b, m = self.inst.rules.budget, self.model
+        for (d, kind), on in self.on.items():
+            picks = [self.pick[d, kind, ex.id] for ex in self.inst.options[d, kind]]
+            m.Add(sum(picks) >= b.exercises_min).OnlyEnforceIf(on)
+            m.Add(sum(picks) <= b.exercises_max).OnlyEnforceIf(on)
+            m.Add(self.session_minutes[d, kind] >= b.session_min).OnlyEnforceIf(on)
+            m.Add(self.session_minutes[d, kind] <= b.session_max).OnlyEnforceIf(on)
+            m.Add(sum(picks) == 0).OnlyEnforceIf(~on)
+
+    def _add_r2_loaded_strength(self) -> None:
+        """R2 (Garber 2011): loaded strength per muscle group at most 3×/week, never on consecutive days."""
+        routine, m = self.inst.rules.routine, self.model
+        for group in LOAD_GROUPS:
+            days = {d: v for (d, g), v in self.loaded.items() if g == group}
+            if not days:
+                continue
+            m.Add(sum(days.values()) <= routine.loaded_max_per_week)
+            for d in days:
+                window = [days[d + k] for k in range(routine.loaded_gap_days) if d + k in days]
+                if len(window) > 1:
+                    m.Add(sum(window) <= 1)
+
+    def _add_r10_days_off(self) -> None:
+        """R10: at least one day without running and one without loaded strength."""
+        routine, m = self.inst.rules.routine, self.model
+        if self.keep:
+            m.Add(sum(self.keep.values()) <= routine.max_running_days)
+        any_loaded = []
+        for frame in self.inst.frames:
+            groups = [self.loaded[frame.index, g] for g in LOAD_GROUPS if (frame.index, g) in self.loaded]
+            if groups:
+                var = m.NewBoolVar(f"any_loaded[{frame.day}]")
+                m.AddMaxEquality(var, groups)
+                any_loaded.append(var)
+        if any_loaded:
+            m.Add(sum(any_loaded) <= routine.max_loaded_days)
+
+    def _add_r11_time_budget(self, time_slack: bool) -> None:
+        """R11: extra minutes within the day-type cap (by the variable's domain), the weekly cap, and never
+        above the runner's own minutes for the day (their wish; with `time_slack`, measured instead)."""
+        m = self.model
+        m.Add(sum(self.extra.values()) <= self.inst.rules.budget.weekly)
+        for frame in self.inst.frames:
+            extra = self.extra[frame.index]
+            if time_slack:
+                slack = m.NewIntVar(0, frame.rule_budget, f"time_slack[{frame.day}]")
+                self.time_slack[frame.index] = slack
+                m.Add(extra <= frame.window_minutes + slack)
+                continue
+            if frame.rule_budget == 0 or not any((frame.index, k) in self.on for k in SESSION_KINDS):
+                continue
+            lit = self._wish(Wish(f"time:{frame.day}",
+                                  f"{frame.window_minutes} spare minutes on {frame.name}" if frame.window_minutes
+                                  else f"no spare time on {frame.name}"))
+            m.Add(extra <= frame.window_minutes).OnlyEnforceIf(lit)
+
+    def _add_r12_run_volume(self) -> None:
+        """R12/R13: each kept run between the minimum and its limit (pain factor, single-run cap), in steps;
+        the week's total within the weekly and two-week caps. A dropped run has no minutes."""
+        caps, m = self.inst.rules.caps, self.model
+        min_steps = max(1, -(-caps.min_run_minutes // caps.step_minutes))
+        for day, steps in self.steps.items():
+            keep = self.keep[day]
+            m.Add(steps >= min_steps).OnlyEnforceIf(keep)
+            m.Add(steps == 0).OnlyEnforceIf(~keep)
+        if self.inst.weekly_cap is not None and self.steps:
+            m.Add(sum(self.steps.values()) * caps.step_minutes <= self.inst.weekly_cap)
+
+    def _add_weak_area_minimums(self) -> None:
+        """The runner's wish: each weak area gets at least `weak_area_min_sessions` sessions."""
+        need = self.inst.rules.routine.weak_area_min_sessions
+        for area in AREAS:
+            if area not in self.inst.weak:
+                continue
+            lit = self._wish(Wish(f"area:{area}",
+                                  f"at least {need} {AREA_LABELS[area]} sessions (a weak area you chose)"))
+            days = [on for (d, k), on in self.on.items() if k == area]
+            self.model.Add(sum(days) >= need).OnlyEnforceIf(lit)
+
+    # --- soft penalties --------------------------------------------------------------------------------
+    def _soft(self, term: cp_model.LinearExprT, weight: int, rule: str, label: str) -> None:
+        if weight:
+            self.penalties.append(_Penalty(term, weight, rule, label))
+
+    def _shortfall(self, name: str, target: int, count: cp_model.LinearExprT, bound: int) -> cp_model.IntVar:
+        var = self.model.NewIntVar(0, max(0, bound), name)
+        self.model.Add(var >= target - count)
+        return var
+
+    def _add_objective(self) -> None:
+        """Sum of weighted penalties (weights: data/rules.toml [weights])."""
+        inst, m, w, routine = self.inst, self.model, self.inst.rules.weights, self.inst.rules.routine
+        step = inst.rules.caps.step_minutes
+        # closeness to the requested volume: every step below what the rules allow costs
+        for run in inst.runs:
+            hi = run.max_minutes // step
+            self._soft(hi * self.keep[run.day] - self.steps[run.day], w.volume_step, "R12",
+                       f"{DAY_NAMES[run.day]} run shorter than the rules allow (per 5 min)")
+        # sessions per area: weak areas aim higher (R3 core, R6 mobility, R7 hamstrings)
+        for area in SESSION_KINDS:
+            days = [on for (d, k), on in self.on.items() if k == area]
+            if not days:
+                continue
+            weak = area in inst.weak
+            target = min(len(days), (inst.rules.targets.weak if weak else inst.rules.targets.other)[area])
+            short = self._shortfall(f"short[{area}]", target, sum(days), target)
+            rule = {"core": "R3", "hamstrings": "R7"}.get(area, "R6" if area in ("hip_mobility", "thoracic")
+                                                          else "R16")
+            self._soft(short, w.weak_area_short if weak else w.other_area_short, rule,
+                       f"fewer {AREA_LABELS[area]} sessions than the target of {target}")
+            if area == "core":
+                over = m.NewIntVar(0, 7, "core_over_max")
+                m.Add(over >= sum(days) - routine.core_max)
+                self._soft(over, w.core_above_max, "R3", f"more than {routine.core_max} core sessions")
+        # R2 lower bound: at least 2 loaded sessions per group when loaded work is allowed at all
+        for group in LOAD_GROUPS:
+            days = [v for (d, g), v in self.loaded.items() if g == group]
+            if days:
+                need = min(routine.loaded_min_per_week, (len(days) + 1) // 2)
+                short = self._shortfall(f"loaded_short[{group}]", need, sum(days), need)
+                self._soft(short, w.loaded_short, "R2",
+                           f"fewer than {need} loaded {group.replace('_', '-')} strength sessions")
+        # R5 hard days hard, easy days easy; R15 no tiring core shortly before a run
+        for (d, group), var in self.loaded.items():
+            frame = inst.frames[d]
+            if frame.run_kind is None:
+                self._soft(var, w.strength_on_rest_day, "R5", f"loaded strength on rest day {frame.name}")
+            elif frame.run_kind == "easy" and inst.request.level > 1:
+                self._soft(var, w.strength_on_easy_day, "R5", f"loaded strength on easy day {frame.name}")
+            if group == "core" and frame.run_start is not None and frame.window_start < frame.run_start:
+                gap = frame.run_start - (frame.window_start + frame.window_minutes)
+                if gap < routine.tiring_core_gap_before_run:
+                    self._soft(var, w.tiring_core_before_run, "R15",
+                               f"loaded core shortly before the {frame.name} run")
+        # R16 variety: each repeat of an exercise within the week costs
+        uses: dict[str, list[cp_model.IntVar]] = {}
+        for (d, kind, ex_id), var in self.pick.items():
+            uses.setdefault(ex_id, []).append(var)
+        for ex_id, vars_ in uses.items():
+            if len(vars_) > 1:
+                rep = m.NewIntVar(0, len(vars_) - 1, f"repeat[{ex_id}]")
+                m.Add(rep >= sum(vars_) - 1)
+                self._soft(rep, w.repeat_exercise, "R16", f"{ex_id} repeated in the week")
+        # spread: the busiest day's extra minutes
+        peak = m.NewIntVar(0, max((f.rule_budget for f in inst.frames), default=0), "peak_day_minutes")
+        m.AddMaxEquality(peak, list(self.extra.values()))
+        self._soft(peak, w.peak_day, "spread", "minutes on the busiest day")
+        m.Minimize(sum(p.weight * p.term for p in self.penalties))
+
+    # --- solving ---------------------------------------------------------------------------------------
+    def solver(self) -> cp_model.CpSolver:
+        """A solver with the deterministic settings of data/rules.toml [solver]."""
+        s = self.inst.rules.solver
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = s.num_workers
+        solver.parameters.random_seed = s.random_seed
+        solver.parameters.max_time_in_seconds = s.max_time_seconds
+        solver.parameters.max_deterministic_time = s.max_deterministic_time
+        return solver
+
+    def solve(self) -> WeekSolution:
+        """Solve with the objective; map every CP-SAT status to a distinct outcome."""
+        solver = self.solver()
+        started = time.perf_counter()
+        code = solver.Solve(self.model)
+        wall_ms = (time.perf_counter() - started) * 1000
+        if code == cp_model.INFEASIBLE:
+            return WeekSolution("infeasible", wall_ms=wall_ms)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return WeekSolution("unknown", wall_ms=wall_ms)   # MODEL_INVALID is a bug; UNKNOWN a time-out
+        inst = self.inst
+        step = inst.rules.caps.step_minutes
+        runs = {day: solver.Value(var) * step for day, var in self.steps.items()}
+        sessions = []
+        for (d, kind), on in sorted(self.on.items(), key=lambda kv: (kv[0][0], SESSION_KINDS.index(kv[0][1]))):
+            if solver.Value(on):
+                chosen = tuple(ex for ex in inst.options[d, kind] if solver.Value(self.pick[d, kind, ex.id]))
+                sessions.append(SessionChoice(d, kind, chosen))
+        penalties = []
+        for p in self.penalties:
+            value = solver.Value(p.term)
+            if value:
+                penalties.append(PenaltyRecord(p.rule, p.label, value * p.weight))
+        return WeekSolution(
+            "optimal" if code == cp_model.OPTIMAL else "feasible",
+            run_minutes=runs, sessions=tuple(sessions), objective=int(solver.ObjectiveValue()),
+            penalties=tuple(penalties), wall_ms=wall_ms)
