@@ -174,7 +174,7 @@ def test_pain_status_follows_the_pain_monitoring_table(knowledge, pain, expected
 
 
 def test_amber_turns_quality_into_easy_and_caps_runs_at_90_percent(knowledge):
-    req = request(knowledge, runs=[{"day": "thu", "kind": "quality", "minutes": 40, "start": "18:00"}])
+    req = request(knowledge, runs=[{"day": "thu", "kind": "quality", "minutes": 40, "start": "07:00"}])
     (lim,) = R.run_limits(req, "AMBER", knowledge.rules)
     assert (lim.kind, lim.max_minutes) == ("easy", 35)
 

@@ -1,0 +1,111 @@
+"""The exercise catalogue (data/exercises.toml): schema, cross-checks and lookups.
+
+DOMAIN.md §3 is the starting set. Each exercise carries what the rules need to decide where it may go:
+level (R13), flare safety (R1/R13), equipment, flexion bias (R8), load group (R2) and the hours it must
+stay clear of a long or quality run (R4).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from planner.datafile import DataError, DataModel, read_toml, validate
+
+CATEGORIES: tuple[str, ...] = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic", "warm_up", "cool_down")
+ID_PATTERN = r"^[a-z][a-z0-9_]{1,40}$"
+
+
+class Equipment(DataModel):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=2, max_length=60)
+
+
+class Exercise(DataModel):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=2, max_length=60)
+    category: Literal["core", "glutes", "hamstrings", "hip_mobility", "thoracic", "warm_up", "cool_down"]
+    target: str = Field(min_length=2, max_length=80)
+    kind: Literal["strength", "stability", "stretch", "mobility", "activation", "cardio", "breathing"]
+    load_group: Literal["core", "lower_limb", "none"]
+    dose: str = Field(min_length=2, max_length=80)
+    minutes: int = Field(ge=1, le=15)
+    equipment: tuple[str, ...] = ()
+    level: int = Field(ge=1, le=3)
+    flare_safe: bool
+    flexion: bool = False
+    hours_before_hard_run: int = Field(default=0, ge=0, le=96)
+    cautions: tuple[str, ...] = ()
+    cue: str = Field(min_length=5, max_length=200)
+    source: str = Field(min_length=3, max_length=200)
+
+    @property
+    def loaded(self) -> bool:
+        """Loaded strength for R2: level 2 or 3 work for a muscle group (core or lower limb)."""
+        return self.level >= 2 and self.load_group != "none"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Exercise:
+        if self.flare_safe and self.level > 1:
+            raise ValueError("only level-1 exercises can be flare-safe")
+        return self
+
+
+class CatalogueFile(DataModel):
+    equipment: tuple[Equipment, ...] = Field(min_length=1)
+    exercise: tuple[Exercise, ...] = Field(min_length=1)
+
+
+class Catalogue:
+    """Validated exercises and equipment, with the lookups the rules and the web form need."""
+
+    def __init__(self, exercises: tuple[Exercise, ...], equipment: tuple[Equipment, ...]) -> None:
+        self.exercises = exercises
+        self.equipment = equipment
+        self._by_id = {e.id: e for e in exercises}
+
+    def get(self, exercise_id: str) -> Exercise:
+        return self._by_id[exercise_id]
+
+    @cached_property
+    def _by_category(self) -> dict[str, tuple[Exercise, ...]]:
+        return {c: tuple(e for e in self.exercises if e.category == c) for c in CATEGORIES}
+
+    def in_category(self, category: str) -> tuple[Exercise, ...]:
+        return self._by_category.get(category, ())
+
+    def equipment_ids(self) -> frozenset[str]:
+        return frozenset(e.id for e in self.equipment)
+
+
+def _cross_check(path: Path, data: CatalogueFile) -> None:
+    """Ids unique, equipment known, and every category usable on a flare-safe, no-equipment week."""
+    problems: list[str] = []
+    for kind, ids in (("equipment", [e.id for e in data.equipment]), ("exercise", [e.id for e in data.exercise])):
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            problems.append(f"duplicate {kind} id(s): {', '.join(dupes)}")
+    known = {e.id for e in data.equipment}
+    for i, ex in enumerate(data.exercise):
+        unknown = [q for q in ex.equipment if q not in known]
+        if unknown:
+            problems.append(f"exercise[{i}] ({ex.id}).equipment: unknown id(s) {', '.join(unknown)}; "
+                            f"declare them under [[equipment]]")
+    for cat in CATEGORIES:
+        basic = [e for e in data.exercise if e.category == cat and e.flare_safe and not e.equipment
+                 and not e.flexion]
+        if len(basic) < 2:
+            problems.append(f"category '{cat}' needs at least two level-1 flare-safe exercises without "
+                            f"equipment or flexion (found {len(basic)}), or a cautious week cannot be planned")
+    if problems:
+        raise DataError("\n".join(f"{path.name}: {p}" for p in problems))
+
+
+def load_catalogue(path: Path) -> Catalogue:
+    """Read, validate and cross-check data/exercises.toml; DataError names file, entry and field."""
+    data = validate(path, read_toml(path), CatalogueFile)
+    _cross_check(path, data)
+    return Catalogue(data.exercise, data.equipment)
