@@ -1,0 +1,296 @@
+"""Saved plans in SQL: SQLite by default, PostgreSQL through a URL; the schema is managed by Alembic.
+
+Links and what the database holds:
+
+* The page token (the secret in a saved plan's URL) is stored only as its SHA-256 hash. A leaked
+  database or backup therefore leaks no page links. Lookups are exact matches on that hash through a
+  unique index; the token itself is never compared, so there is no timing side channel to guard.
+* The feed token (the secret in the calendar URL) is not stored at all: it is an HMAC of the page
+  token over a random per-plan salt, so whoever holds the page token can always be shown the feed
+  link, and the database keeps only the feed token's SHA-256 hash (for `get_by_feed`) and the salt.
+  `rotate_feed` draws a new salt, so the old feed link stops working.
+* Consequence: `get_by_feed` cannot know the page token and returns `SavedPlan.token == ""`. That is
+  deliberate: a calendar subscription must never lead back to the editable page.
+
+SQLite runs in WAL mode with `synchronous=FULL`: an acknowledged save is on disk before `save`
+returns, surviving a `kill -9` of the app and a power cut too (WAL with `NORMAL` would survive the
+former only), at the price of one fsync per write, which a few saves a minute never notice. Write
+transactions start with `BEGIN IMMEDIATE` and wait up to 5 s (`busy_timeout`) for other processes.
+An unreachable, locked or unopenable database raises `StoreUnavailable` (the web answers 503).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import Connection, Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MAX_PAYLOAD_BYTES = 512 * 1024  # request + plan, as stored JSON
+_PG_MIGRATION_LOCK = 0x4253_5452  # "BSTR": pg_advisory_xact_lock key serialising concurrent upgrades
+
+metadata = sa.MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})
+saved_plans = sa.Table(
+    "saved_plans",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("feed_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("feed_salt", sa.String(32), nullable=False),
+    sa.Column("request_json", sa.Text, nullable=False),
+    sa.Column("plan_json", sa.Text, nullable=False),
+    sa.Column("sequences_json", sa.Text, nullable=False),
+    sa.Column("fingerprints_json", sa.Text, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached, opened or locked right now; try again later."""
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    token: str  # the page token; "" when found through the feed token
+    feed_token: str
+    request: dict
+    plan: dict
+    sequences: dict[str, int]  # item key -> iCalendar SEQUENCE; kept for removed items too
+    fingerprints: dict[str, str]  # item key -> fingerprint of its current content
+    created_at: datetime
+    updated_at: datetime
+    revision: int
+
+
+class Store:
+    """Saved plans behind one SQLAlchemy engine; safe to share between threads."""
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self._engine = _create_engine(url)
+        try:
+            if migrate:
+                self._migrate()
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    @classmethod
+    def from_env(cls, instance_dir: Path) -> Store:
+        """The store at DATABASE_URL, or a SQLite file under the instance folder (created if missing)."""
+        url = os.environ.get("DATABASE_URL")
+        if not url:
+            try:
+                Path(instance_dir).mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreUnavailable(f"cannot create {instance_dir}: {error}") from error
+            url = f"sqlite:///{Path(instance_dir).resolve() / 'backstride.db'}"
+        return cls(url)
+
+    def save(self, request: dict, plan: dict, fingerprints: dict[str, str]) -> SavedPlan:
+        """Store a new plan under fresh page and feed tokens; every item starts at SEQUENCE 0."""
+        token, salt, now = secrets.token_urlsafe(24), secrets.token_hex(16), _now()
+        feed = _feed_token(token, salt)
+        row = {
+            "token_hash": _hash(token), "feed_hash": _hash(feed), "feed_salt": salt,
+            **_payload(request, plan, fingerprints), "sequences_json": _dumps(dict.fromkeys(fingerprints, 0)),
+            "revision": 1, "created_at": now, "updated_at": now,
+        }
+        with self._transaction(write=True) as conn:
+            conn.execute(saved_plans.insert().values(row))
+        return _saved(row, token, feed)
+
+    def get(self, token: str) -> SavedPlan | None:
+        """The plan saved under this page token, or None."""
+        with self._transaction() as conn:
+            row = _find(conn, saved_plans.c.token_hash, token)
+        return None if row is None else _saved(row, token, _feed_token(token, row["feed_salt"]))
+
+    def get_by_feed(self, feed_token: str) -> SavedPlan | None:
+        """The plan whose calendar feed this is, or None; its `token` is "" (see the module docstring)."""
+        with self._transaction() as conn:
+            row = _find(conn, saved_plans.c.feed_hash, feed_token)
+        return None if row is None else _saved(row, "", feed_token)
+
+    def update(self, token: str, request: dict, plan: dict, fingerprints: dict[str, str]) -> SavedPlan | None:
+        """Replace a saved plan: revision + 1, and SEQUENCE + 1 for each item that is new or changed."""
+        payload = _payload(request, plan, fingerprints)
+        with self._transaction(write=True) as conn:
+            row = _find(conn, saved_plans.c.token_hash, token, for_update=True)
+            if row is None:
+                return None
+            old_prints, sequences = json.loads(row["fingerprints_json"]), json.loads(row["sequences_json"])
+            for key, fingerprint in fingerprints.items():
+                if old_prints.get(key) != fingerprint:
+                    sequences[key] = sequences.get(key, 0) + 1
+            changes = {**payload, "sequences_json": _dumps(sequences),
+                       "revision": row["revision"] + 1, "updated_at": _now()}
+            conn.execute(saved_plans.update().where(saved_plans.c.id == row["id"]).values(changes))
+        return _saved({**row, **changes}, token, _feed_token(token, row["feed_salt"]))
+
+    def delete(self, token: str) -> bool:
+        """Forget a saved plan; False when there was none."""
+        with self._transaction(write=True) as conn:
+            result = conn.execute(saved_plans.delete().where(saved_plans.c.token_hash == _hash(token)))
+        return result.rowcount > 0
+
+    def rotate_feed(self, token: str) -> SavedPlan | None:
+        """Give the plan a new feed token; the old feed link stops working at once."""
+        salt = secrets.token_hex(16)
+        feed = _feed_token(token, salt)
+        with self._transaction(write=True) as conn:
+            row = _find(conn, saved_plans.c.token_hash, token, for_update=True)
+            if row is None:
+                return None
+            changes = {"feed_hash": _hash(feed), "feed_salt": salt}
+            conn.execute(saved_plans.update().where(saved_plans.c.id == row["id"]).values(changes))
+        return _saved({**row, **changes}, token, feed)
+
+    def ping(self) -> bool:
+        """True when the database answers `SELECT 1` (for /readyz)."""
+        try:
+            with self._transaction() as conn:
+                return conn.execute(sa.text("SELECT 1")).scalar() == 1
+        except (StoreUnavailable, sa.exc.SQLAlchemyError):
+            return False
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
+
+    @contextmanager
+    def _transaction(self, *, write: bool = False) -> Iterator[Connection]:
+        """One transaction; database outages become StoreUnavailable."""
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(backstride_write=write)
+                with conn.begin():
+                    yield conn
+        except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError) as error:
+            raise StoreUnavailable(str(error).splitlines()[0]) from error
+        except sa.exc.DBAPIError as error:
+            if error.connection_invalidated:
+                raise StoreUnavailable(str(error).splitlines()[0]) from error
+            raise
+
+    def _migrate(self) -> None:
+        """`alembic upgrade head` in one transaction that holds the database's write lock throughout."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self._transaction(write=True) as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+
+def _create_engine(url: str) -> Engine:
+    """An engine with the SQLite pragmas and transaction handling, or PostgreSQL pre-ping."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 5}
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    in_memory = parsed.database in (None, "", ":memory:")
+    if in_memory:  # one shared connection, or every pooled connection would be a different empty database
+        shared = {"poolclass": sa.pool.StaticPool, "connect_args": {"check_same_thread": False}}
+        engine = sa.create_engine(parsed, **shared)
+    else:
+        engine = sa.create_engine(parsed)
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy, not sqlite3, emits BEGIN (see _on_begin)
+        cursor = dbapi_connection.cursor()
+        for pragma in ("busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock up front, so a writer waits for busy_timeout instead of failing
+        # when it would have to upgrade a read lock that another writer made stale.
+        write = conn.get_execution_options().get("backstride_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _hash(token: str) -> str:
+    if not isinstance(token, str):
+        raise TypeError(f"a token is a str, not {type(token).__name__}")
+    return hashlib.sha256(_bytes(token)).hexdigest()
+
+
+def _bytes(token: str) -> bytes:
+    return token.encode("utf-8", "surrogatepass")  # any str from a URL hashes; it just won't match
+
+
+def _feed_token(token: str, salt: str) -> str:
+    digest = hmac.new(_bytes(token), f"feed:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")  # 192 bits, 32 URL-safe characters
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _dumps(value: object) -> str:
+    # ASCII-only text survives any database encoding, and lone surrogates cannot break the driver.
+    return json.dumps(value, allow_nan=False, separators=(",", ":"))
+
+
+def _payload(request: dict, plan: dict, fingerprints: dict[str, str]) -> dict[str, str]:
+    """The JSON columns for a request and plan; ValueError when they are too big to keep."""
+    if not all(isinstance(key, str) and isinstance(value, str) for key, value in fingerprints.items()):
+        raise TypeError("fingerprints map item keys (str) to fingerprints (str)")
+    columns = {"request_json": _dumps(request), "plan_json": _dumps(plan)}
+    size = len(columns["request_json"]) + len(columns["plan_json"])  # ASCII: characters are bytes
+    columns["fingerprints_json"] = _dumps(fingerprints)
+    if size > MAX_PAYLOAD_BYTES:
+        raise ValueError(f"request and plan take {size} bytes; at most {MAX_PAYLOAD_BYTES} can be saved")
+    return columns
+
+
+def _find(conn: Connection, column: sa.Column, token: str, *, for_update: bool = False) -> dict | None:
+    query = sa.select(saved_plans).where(column == _hash(token))
+    if for_update:
+        query = query.with_for_update()  # PostgreSQL row lock; SQLite's BEGIN IMMEDIATE already serialises
+    row = conn.execute(query).mappings().first()
+    return None if row is None else dict(row)
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored as UTC); PostgreSQL aware ones in the session zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _saved(row: dict, token: str, feed_token: str) -> SavedPlan:
+    return SavedPlan(
+        token=token, feed_token=feed_token,
+        request=json.loads(row["request_json"]), plan=json.loads(row["plan_json"]),
+        sequences=json.loads(row["sequences_json"]), fingerprints=json.loads(row["fingerprints_json"]),
+        created_at=_utc(row["created_at"]), updated_at=_utc(row["updated_at"]), revision=row["revision"],
+    )
