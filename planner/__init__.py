@@ -2,3 +2,5 @@
 
 The domain core (request, catalogue, rules, solver, plan) never imports Flask or SQLAlchemy.
 """
+
+__version__ = "0.1.0"

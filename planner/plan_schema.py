@@ -1,0 +1,137 @@
+"""Contract 2 as pydantic models: the OpenAPI document is generated from these and PlanRequest.
+
+`Plan.to_dict()` is the source of every answer; tests validate real answers against `PlanResponse`
+(extra keys forbidden), so this schema cannot drift from what the API sends.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.request import PlanRequest
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ExerciseOut(_Closed):
+    id: str
+    name: str
+    dose: str
+    minutes: int
+    cue: str
+    cautions: list[str]
+
+
+class ItemOut(_Closed):
+    key: str = Field(description="Stable identity inside the plan, e.g. 'tue-run'")
+    kind: Literal["run", "warm_up", "cool_down", "core", "glutes", "hamstrings", "hip_mobility", "thoracic"]
+    start: str = Field(pattern=r"^\d\d:\d\d$", description="Local start time, HH:MM")
+    minutes: int
+    run_kind: Literal["easy", "long", "quality"] | None = None
+    requested_minutes: int | None = None
+    requested_run_kind: Literal["easy", "long", "quality"] | None = None
+    exercises: list[ExerciseOut]
+    reasons: list[str]
+    rules: list[str]
+
+
+class DayOut(_Closed):
+    date: str
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    items: list[ItemOut]
+
+
+class SummaryOut(_Closed):
+    requested_run_minutes: int
+    planned_run_minutes: int
+    sessions: dict[str, int]
+    extra_minutes: int
+    daily_extra_minutes: dict[str, int]
+
+
+class RelaxationOut(_Closed):
+    action: str = Field(description="Apply with the form's relax button, e.g. 'drop_run:tue'")
+    label: str
+
+
+class ExplanationOut(_Closed):
+    conflicts: list[str]
+    relaxations: list[RelaxationOut]
+    rules: list[str]
+
+
+class ReferralOut(_Closed):
+    urgency: Literal["urgent", "soon"]
+    title: str
+    message: str
+    reasons: list[str]
+
+
+class PenaltyOut(_Closed):
+    rule: str
+    label: str
+    cost: int
+
+
+class PlanResponse(_Closed):
+    """Contract 2: the planned week, or why there is none."""
+
+    status: Literal["optimal", "feasible", "infeasible", "referred"]
+    pain_status: Literal["GREEN", "AMBER", "RED", "STOP"]
+    week_start: str
+    timezone: str
+    name: str
+    days: list[DayOut]
+    summary: SummaryOut | None
+    explanation: ExplanationOut | None
+    referral: ReferralOut | None
+    notices: list[str]
+    sources: dict[str, str]
+    penalties: list[PenaltyOut]
+    objective: int | None
+    disclaimer: str
+
+
+class ErrorResponse(_Closed):
+    """4xx answers: a summary and, for bad input, one message per field (dotted Contract-1 path)."""
+
+    error: str
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+def openapi_document(version: str) -> dict:
+    """The OpenAPI 3.1 document of the JSON API, generated from the models."""
+    from pydantic.json_schema import models_json_schema
+
+    _, defs = models_json_schema([(PlanRequest, "validation"), (PlanResponse, "serialization"),
+                                  (ErrorResponse, "serialization")], ref_template="#/components/schemas/{model}")
+    schemas = defs.get("$defs", {})
+
+    def ref(name: str) -> dict:
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    def body(name: str, description: str) -> dict:
+        return {"description": description, "content": {"application/json": {"schema": ref(name)}}}
+
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Backstride API", "version": version,
+                 "description": "Plan a week of running and back-care sessions. Exercise guidance, not diagnosis."},
+        "paths": {"/api/v1/plans": {"post": {
+            "summary": "Plan a week (Contract 1 in, Contract 2 out)",
+            "operationId": "createPlan",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": ref("PlanRequest")}}},
+            "responses": {
+                "200": body("PlanResponse", "A plan, a referral (red flag) or an explanation (infeasible)"),
+                "400": body("ErrorResponse", "Not JSON"),
+                "413": body("ErrorResponse", "Body too large"),
+                "415": body("ErrorResponse", "Not application/json"),
+                "422": body("ErrorResponse", "Invalid request: one message per field"),
+                "429": body("ErrorResponse", "Too many requests; see Retry-After"),
+            }}}},
+        "components": {"schemas": schemas},
+    }

@@ -1,0 +1,45 @@
+"""The JSON API: POST /api/v1/plans (Contract 1 → Contract 2) and its generated OpenAPI document."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, jsonify, request
+
+from planner import __version__
+from planner.plan_schema import openapi_document
+from planner.request import RequestError
+from planner.web import service
+from planner.web.limits import limiter, solve_limit
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def error(status: int, message: str, fields: dict[str, str] | None = None) -> Response:
+    response = jsonify({"error": message, "fields": fields or {}})
+    response.status_code = status
+    return response
+
+
+@bp.post("/plans")
+@limiter.limit(solve_limit)
+def create_plan() -> Response:
+    """Plan a week: 200 with Contract 2 (also for referred/infeasible), 422 naming each bad field."""
+    if not request.is_json:
+        return error(415, "send the request as application/json (Contract 1)")
+    raw = request.get_data(cache=False)
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return error(400, f"the body is not valid JSON: {exc}")
+    try:
+        plan_request = service.parse_api(data)
+    except RequestError as exc:
+        return error(422, "the request has invalid fields", exc.as_dict())
+    return jsonify(service.plan_for(plan_request))
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document, generated from the request and plan models."""
+    return jsonify(openapi_document(__version__))

@@ -1,0 +1,139 @@
+"""The Flask app factory: configuration, extensions (htmx, CSRF, rate limits), security headers, logs, errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, request
+from flask_htmx import HTMX
+from flask_wtf.csrf import CSRFProtect
+
+from planner.knowledge import load_knowledge
+from planner.web.limits import limiter
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+MAX_BODY_BYTES = 64 * 1024  # a full form or Contract-1 request is under 4 KB
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+log = logging.getLogger("backstride")
+
+
+def _secret_key(instance: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept under instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = instance / "secret_key"
+    if not path.exists():
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+        except FileExistsError:  # another worker won the race
+            pass
+    return path.read_text().strip()
+
+
+def _json_log(event: str, **fields: Any) -> None:
+    log.info(json.dumps({"event": event, **fields}, separators=(",", ":")))
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides (tests pass TESTING, DATABASE_URL, limits, ...)."""
+    app = Flask("planner.web", template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=os.environ.get("BACKSTRIDE_INSTANCE", str(ROOT / "instance")))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,
+        MAX_FORM_PARTS=400,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=os.environ.get("BACKSTRIDE_INSECURE_COOKIES") != "1"
+        and os.environ.get("FLASK_DEBUG") != "1",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session cookie
+        WTF_CSRF_SSL_STRICT=False,  # Referer is never sent (Referrer-Policy: no-referrer); the token is the check
+        DATABASE_URL=os.environ.get("DATABASE_URL"),
+        RATE_LIMIT=os.environ.get("BACKSTRIDE_RATE_LIMIT", "60/minute;600/hour"),
+        RATELIMIT_STORAGE_URI=os.environ.get("BACKSTRIDE_RATELIMIT_STORAGE", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        PUBLIC_URL=os.environ.get("PUBLIC_URL"),
+    )
+    if config:
+        app.config.update(config)
+    app.config.setdefault("SECRET_KEY", None)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+
+    # Data files are validated at start: a broken file stops the app with the message naming file/entry/field.
+    app.extensions["backstride.knowledge"] = load_knowledge(app.config.get("DATA_DIR"))
+
+    HTMX(app)
+    csrf = CSRFProtect(app)
+    limiter.init_app(app)
+    _logging(app)
+    _security_headers(app)
+
+    from planner.web import api, errors, feed, pages
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(feed.bp)
+    csrf.exempt(api.bp)  # JSON API: no cookies, no session, so no cross-site request to forge
+    app.register_blueprint(api.bp)
+    errors.register(app)
+    return app
+
+
+def _logging(app: Flask) -> None:
+    """One JSON line per request: method, route pattern (never the path: it may hold a token), status, ms."""
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+
+    @app.before_request
+    def _start() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log(response):  # type: ignore[no-untyped-def]
+        started = g.get("started")
+        if started is not None and not app.config.get("QUIET_LOGS"):
+            rule = request.url_rule.rule if request.url_rule else "(no route)"
+            _json_log("request", method=request.method, route=rule, status=response.status_code,
+                      ms=round((time.perf_counter() - started) * 1000, 1), htmx=bool(request.headers.get("HX-Request")))
+        return response
+
+
+def _security_headers(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):  # type: ignore[no-untyped-def]
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "no-referrer")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if request.is_secure:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.path.startswith(("/p/", "/f/")):
+            h["X-Robots-Tag"] = "noindex, nofollow"
+            h["Cache-Control"] = "private, no-store" if request.path.startswith("/p/") else h.get(
+                "Cache-Control", "private, max-age=300")
+        return response
+
+
+def solve_log(**fields: Any) -> None:
+    """One JSON line per solve: status, wall time, objective (never the request)."""
+    _json_log("solve", **fields)

@@ -1,0 +1,73 @@
+"""Calendar export of saved plans: the .ics download (1–12 weeks) and the subscription feed."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, request, url_for
+
+from planner.ical import build_calendar
+from planner.web.storage import store
+
+bp = Blueprint("feed", __name__)
+CALENDAR_TYPE = "text/calendar; charset=utf-8"
+
+
+def uid_base(token: str) -> str:
+    """A stable, non-secret UID domain for a saved plan: a one-way hash of its token (UIDs never leak links)."""
+    return hashlib.sha256(f"backstride-uid:{token}".encode()).hexdigest()[:20] + ".backstride"
+
+
+def public_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL, on PUBLIC_URL when set (behind a proxy), else on the request's own host."""
+    base = current_app.config.get("PUBLIC_URL")
+    path = url_for(endpoint, **values)
+    return base.rstrip("/") + path if base else url_for(endpoint, _external=True, **values)
+
+
+def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, with_link: bool) -> bytes:
+    plan = saved.plan
+    return build_calendar(
+        plan, uid_base=uid_base(token), stamp=saved.updated_at, weeks=weeks, sequences=saved.sequences,
+        reminder_minutes=None if busy_only else saved.request.get("reminder_minutes"),
+        plan_url=public_url("pages.saved", token=token) if with_link else None,
+        busy_only=busy_only, calname=("Training" if busy_only else (plan.get("name") or "Backstride week")))
+
+
+@bp.get("/p/<token>/week.ics")
+def download(token: str) -> Response:
+    """The week (or N repeated weeks) as an .ics file to import once."""
+    saved = store().get(token[:64])
+    if saved is None:
+        abort(404)
+    raw = request.args.get("weeks", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 12:
+        abort(400, description="weeks: must be a whole number from 1 to 12")
+    body = _calendar(saved, token, weeks=int(raw), busy_only=False, with_link=True)
+    response = Response(body, content_type=CALENDAR_TYPE)
+    response.headers["Content-Disposition"] = f'attachment; filename="backstride-{saved.plan["week_start"]}.ics"'
+    return response
+
+
+def _feed(feed_token: str, busy_only: bool) -> Response:
+    saved = store().get_by_feed(feed_token[:64])
+    if saved is None:
+        abort(404)
+    body = _calendar(saved, saved.token, weeks=1, busy_only=busy_only, with_link=not busy_only)
+    response = Response(body, content_type=CALENDAR_TYPE)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Content-Disposition"] = 'inline; filename="backstride.ics"'
+    return response
+
+
+@bp.get("/f/<feed_token>.ics")
+def feed(feed_token: str) -> Response:
+    """The live subscription feed: always the saved plan's current week."""
+    return _feed(feed_token, busy_only=False)
+
+
+@bp.get("/f/<feed_token>/busy.ics")
+def busy_feed(feed_token: str) -> Response:
+    """The same feed with 'Training' titles and no health details, for a work calendar."""
+    return _feed(feed_token, busy_only=True)

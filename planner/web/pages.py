@@ -1,0 +1,109 @@
+"""The planner pages: the form, solving, saving, and saved plans behind unguessable links."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, make_response, redirect, request, url_for
+
+from planner.web import forms, service
+from planner.web.limits import limiter, solve_limit
+from planner.web.render import page_or_fragment
+from planner.web.storage import fingerprints, store
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    """The planner form, pre-filled with an example week."""
+    return page_or_fragment("planner", values=service.example_values())
+
+
+@bp.post("/plan")
+@limiter.limit(solve_limit)
+def plan() -> Response:
+    """Solve the submitted form: the plan fragment for htmx, the whole page otherwise."""
+    out = service.solve_form(request.form)
+    status = 422 if out.errors else 200
+    # A relaxation changes the runner's wishes, so the form itself is re-rendered, not only the plan.
+    block = "planner" if request.form.get("relax") else "plan_area"
+    return page_or_fragment(block, status, values=out.values, errors=out.errors, plan=out.plan,
+                            saved=_saved_from_form())
+
+
+def _saved_from_form():
+    """On a saved plan's page the live preview keeps the page's save panel (token from the hidden field)."""
+    token = (request.form.get("saved_token") or "")[:64]
+    return store().get(token) if token else None
+
+
+@bp.post("/save")
+@limiter.limit(solve_limit)
+def save() -> Response:
+    """Solve and store the week; redirect to its unguessable link."""
+    out = service.solve_form(request.form)
+    if not out.ok or out.plan is None or out.request is None:
+        return page_or_fragment("planner", 422 if out.errors else 200, values=out.values, errors=out.errors,
+                                plan=out.plan)
+    if out.plan["status"] not in ("optimal", "feasible"):
+        errors = {"form": "Only a planned week can be saved."}
+        return page_or_fragment("planner", 422, values=out.values, errors=errors, plan=out.plan)
+    saved = store().save(out.request.to_json_dict(), out.plan, fingerprints(out.plan))
+    return _see(url_for("pages.saved", token=saved.token))
+
+
+def _see(location: str) -> Response:
+    """303 to a page; for htmx an HX-Redirect so the browser really navigates (new URL in the bar)."""
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, 303)
+
+
+def _load(token: str):
+    if len(token) > 64:
+        abort(404)
+    saved = store().get(token)
+    if saved is None:
+        abort(404)
+    return saved
+
+
+@bp.get("/p/<token>")
+def saved(token: str) -> Response:
+    """A saved plan: its week, the form to edit it, calendar links, delete."""
+    item = _load(token)
+    return page_or_fragment("planner", values=forms.form_from_request(item.request), plan=item.plan,
+                            saved=item)
+
+
+@bp.post("/p/<token>")
+@limiter.limit(solve_limit)
+def update(token: str) -> Response:
+    """Re-solve a saved plan from the edited form and store it (only changed items get a new SEQUENCE)."""
+    item = _load(token)
+    out = service.solve_form(request.form)
+    if not out.ok or out.plan is None or out.request is None:
+        return page_or_fragment("planner", 422 if out.errors else 200, values=out.values, errors=out.errors,
+                                plan=out.plan, saved=item)
+    if out.plan["status"] not in ("optimal", "feasible"):
+        return page_or_fragment("planner", 422, values=out.values, plan=out.plan, saved=item,
+                                errors={"form": "Only a planned week can be saved; the saved week is unchanged."})
+    store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan))
+    return _see(url_for("pages.saved", token=token))
+
+
+@bp.post("/p/<token>/delete")
+def delete(token: str) -> Response:
+    """Delete a saved plan and its feed; nothing of it is kept."""
+    _load(token)
+    store().delete(token)
+    return page_or_fragment("planner", values=service.example_values(), deleted=True)
+
+
+@bp.post("/p/<token>/feed")
+def rotate_feed(token: str) -> Response:
+    """Give the calendar feed a new address; the old one stops working at once."""
+    _load(token)
+    store().rotate_feed(token)
+    return _see(url_for("pages.saved", token=token) + "#calendar")

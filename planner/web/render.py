@@ -1,0 +1,67 @@
+"""The one place that decides page or fragment (STYLE.md lesson 2), and the shared template context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import functools
+from zoneinfo import available_timezones
+
+from flask import Response, current_app, make_response, render_template, request
+from jinja2_fragments.flask import render_block
+
+from planner.web import forms
+
+PAGE = "planner.html"
+
+
+def wants_fragment() -> bool:
+    """A fragment only for a plain htmx request: not boosted, not a history restore."""
+    h = request.headers
+    return (h.get("HX-Request") == "true" and h.get("HX-Boosted") != "true"
+            and h.get("HX-History-Restore-Request") != "true")
+
+
+def context(**extra: Any) -> dict[str, Any]:
+    knowledge = current_app.extensions["backstride.knowledge"]
+    ctx = {"forms": forms, "field_names": forms.field_names(), "errors": {}, "plan": None, "saved": None,
+           "zones": _zones(), "equipment_options": knowledge.catalogue.equipment,
+           "screening_questions": knowledge.screening.questions, "robots_noindex": False}
+    ctx.update(extra)
+    ctx["robots_noindex"] = bool(ctx.get("saved")) or bool(ctx.get("deleted"))
+    ctx["chart"] = chart_bars
+    return ctx
+
+
+def page_or_fragment(block: str, status: int = 200, template: str = PAGE, **extra: Any) -> Response:
+    """Render the whole page, or only `block` of it for htmx; always `Vary: HX-Request`."""
+    ctx = context(**extra)
+    if wants_fragment():
+        body = render_block(template, block, oob=block == "plan_area", **ctx)
+    else:
+        body = render_template(template, **ctx)
+    response = make_response(body, status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@functools.cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
+
+
+def chart_bars(plan: dict[str, Any], height: int = 120) -> list[dict[str, Any]]:
+    """Per day: run (with warm-up/cool-down) and exercise minutes, scaled to an SVG bar chart's height."""
+    days = []
+    for day in plan.get("days", []):
+        run = sum(i["minutes"] for i in day["items"] if i["kind"] in ("run", "warm_up", "cool_down"))
+        extra = sum(i["minutes"] for i in day["items"] if i["kind"] not in ("run", "warm_up", "cool_down"))
+        days.append({"weekday": day["weekday"], "run": run, "extra": extra})
+    top = max([d["run"] + d["extra"] for d in days] + [30])
+    for i, d in enumerate(days):
+        d["x"] = 10 + i * 44
+        d["run_h"] = round(d["run"] * height / top)
+        d["extra_h"] = round(d["extra"] * height / top)
+        d["run_y"] = 10 + height - d["run_h"]
+        d["extra_y"] = d["run_y"] - d["extra_h"]
+    return days

@@ -1,0 +1,86 @@
+"""What every view shares: form or JSON → validated request → plan dict, with one log line per solve."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app
+from werkzeug.datastructures import MultiDict
+
+from planner.engine import make_plan
+from planner.explain import relax
+from planner.knowledge import Knowledge
+from planner.request import FieldError, PlanRequest, RequestError, next_monday, parse_request
+from planner.web import forms
+from planner.web.app import solve_log
+
+
+def knowledge() -> Knowledge:
+    return current_app.extensions["backstride.knowledge"]
+
+
+@dataclass
+class FormOutcome:
+    """The result of one form submission: values to re-render, errors by input name, and the plan if any."""
+
+    values: dict[str, Any]
+    errors: dict[str, str] = field(default_factory=dict)
+    request: PlanRequest | None = None
+    plan: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.plan is not None
+
+
+def plan_for(request: PlanRequest) -> dict[str, Any]:
+    """Solve one validated request and log status, wall time and objective."""
+    started = time.perf_counter()
+    plan = make_plan(request, knowledge())
+    data = plan.to_dict()
+    solve_log(status=data["status"], pain=data["pain_status"], ms=round((time.perf_counter() - started) * 1000, 1),
+              objective=data["objective"])
+    return data
+
+
+def parse_api(data: Any) -> PlanRequest:
+    """Contract-1 JSON → PlanRequest (RequestError lists the bad fields)."""
+    return parse_request(data, knowledge().vocabulary)
+
+
+def solve_form(form: MultiDict[str, str]) -> FormOutcome:
+    """Validate a submitted planner form, apply a chosen relaxation, and solve; errors name the inputs."""
+    data, early = forms.request_from_form(form)
+    vocab = knowledge().vocabulary
+    forms.split_flags(data, vocab.screening_tiers)
+    try:
+        request = parse_request(data, vocab)
+    except RequestError as exc:
+        errors = forms.errors_for_form(early + exc.errors, data)
+        return FormOutcome(forms.form_from_submission(form), errors)
+    if early:
+        return FormOutcome(forms.form_from_submission(form), forms.errors_for_form(early, data))
+    values = forms.form_from_submission(form)
+    action = (form.get("relax") or "").strip()[:80]
+    if action:
+        try:
+            request = relax(request, action, knowledge().rules)
+        except (ValueError, RequestError):
+            return FormOutcome(values, {"form": f"'{action}' is not a change this planner suggested"})
+        values = forms.form_from_request(request.to_json_dict())
+    return FormOutcome(values, {}, request, plan_for(request))
+
+
+def example_values() -> dict[str, Any]:
+    """The example week the form opens with, moved to next Monday."""
+    from planner.knowledge import example_request
+    data = example_request()
+    data["week_start"] = next_monday(dt.date.today()).isoformat()
+    return forms.form_from_request(data)
+
+
+def field_error_list(errors: list[FieldError]) -> list[dict[str, str]]:
+    return [{"field": e.field, "message": e.message} for e in errors]
