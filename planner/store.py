@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 MAX_PAYLOAD_BYTES = 512 * 1024  # request + plan, as stored JSON
+BUSY_TIMEOUT_MS = 5000  # how long SQLite waits for another writer before StoreUnavailable
 _PG_MIGRATION_LOCK = 0x4253_5452  # "BSTR": pg_advisory_xact_lock key serialising concurrent upgrades
 
 metadata = sa.MetaData(naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"})
@@ -224,7 +225,8 @@ def _create_engine(url: str) -> Engine:
     def _on_connect(dbapi_connection, _record) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy, not sqlite3, emits BEGIN (see _on_begin)
         cursor = dbapi_connection.cursor()
-        for pragma in ("busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # first: switching to WAL may wait
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
