@@ -1,0 +1,144 @@
+"""What every Backstride calendar must be, checked on the raw bytes and with two independent parsers.
+
+Imported by the calendar tests as a plain module: tests/calendar has no __init__.py on purpose, because
+pytest's default import mode would otherwise import the package as `calendar` and shadow the stdlib.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import vobject
+from icalendar import Calendar
+
+from planner.engine import make_plan
+from planner.knowledge import default_knowledge
+from planner.request import parse_request
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
+UTC_NAMES = {"UTC", "Etc/UTC"}
+
+
+@functools.cache
+def example_plan(name: str) -> dict[str, Any]:
+    """Contract 2 of data/examples/<name>.json, planned once per test session."""
+    knowledge = default_knowledge()
+    data = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    return make_plan(parse_request(data, knowledge.vocabulary), knowledge).to_dict()
+
+
+def has_week(plan: dict[str, Any]) -> bool:
+    return plan["status"] in ("optimal", "feasible")
+
+
+def items_of(plan: dict[str, Any]) -> list[tuple[dt.date, dict[str, Any]]]:
+    return [(dt.date.fromisoformat(day["date"]), item) for day in plan["days"] for item in day["items"]]
+
+
+def expected_events(plan: dict[str, Any], weeks: int, uid_base: str | None) -> list[tuple[str | None, Any]]:
+    """(UID or None, (local start, local end)) of every event the plan should give, naive wall times."""
+    out = []
+    if not has_week(plan):
+        return out
+    for week in range(weeks):
+        for date, item in items_of(plan):
+            start = dt.datetime.combine(date + dt.timedelta(weeks=week), dt.time.fromisoformat(item["start"]))
+            uid = f"{item['key']}-w{week + 1}@{uid_base}" if uid_base else None
+            out.append((uid, (start, start + dt.timedelta(minutes=item["minutes"]))))
+    return out
+
+
+def unambiguous(wall: dt.datetime, zone: ZoneInfo) -> bool:
+    """True unless the wall time falls in a DST gap or fold (where clients may differ by the shift)."""
+    return wall.replace(tzinfo=zone, fold=0).utcoffset() == wall.replace(tzinfo=zone, fold=1).utcoffset()
+
+
+def unfolded_lines(ics: bytes) -> list[str]:
+    return re.sub(rb"\r\n[ \t]", b"", ics).decode("utf-8").split("\r\n")
+
+
+def check_raw(ics: bytes) -> None:
+    """CRLF line endings only; no line longer than 75 octets; no fold splits a UTF-8 character."""
+    assert isinstance(ics, bytes)
+    assert ics.endswith(b"\r\n")
+    assert b"\r" not in ics.replace(b"\r\n", b"") and b"\n" not in ics.replace(b"\r\n", b"")
+    for line in ics.split(b"\r\n")[:-1]:
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # each physical line is whole characters
+    begins = [line for line in unfolded_lines(ics) if line.startswith(("BEGIN:", "END:"))]
+    assert begins[0] == "BEGIN:VCALENDAR" and begins[-1] == "END:VCALENDAR"
+    assert begins.count("BEGIN:VCALENDAR") == 1
+
+
+def check_calendar(ics: bytes, plan: dict[str, Any], weeks: int = 1, uid_base: str | None = None) -> Calendar:
+    """Assert the invariants with icalendar and with vobject; return the icalendar parse for more checks.
+
+    With `uid_base`, each event is matched to its item by UID; without it (busy-only UIDs hide the key)
+    the events' times are compared as a multiset.
+    """
+    check_raw(ics)
+    zone = ZoneInfo(plan["timezone"])
+    expected = expected_events(plan, weeks, uid_base)
+
+    # 1. icalendar
+    cal = Calendar.from_ical(ics)
+    assert str(cal["VERSION"]) == "2.0" and cal["PRODID"]
+    assert str(cal["CALSCALE"]) == "GREGORIAN" and str(cal["METHOD"]) == "PUBLISH"
+    assert cal.get_missing_tzids() == set()
+    vtimezones = {tz.tz_name for tz in cal.timezones}
+    got = []
+    for event in cal.events:
+        start, end = event.start, event.end
+        assert isinstance(start, dt.datetime) and start.tzinfo is not None, "floating or all-day start"
+        assert end.astimezone(dt.UTC) > start.astimezone(dt.UTC)
+        tzid = event["DTSTART"].params.get("TZID")
+        if plan["timezone"] in UTC_NAMES and tzid is None:
+            assert start.utcoffset() == dt.timedelta(0)
+        else:
+            assert tzid == plan["timezone"] and tzid in vtimezones
+            assert event["DTEND"].params.get("TZID") == tzid
+        wall = (start.replace(tzinfo=None), end.replace(tzinfo=None))
+        if unambiguous(wall[0], zone):
+            assert start.astimezone(zone).replace(tzinfo=None) == wall[0]
+        got.append((str(event["UID"]) if uid_base else None, wall))
+    _same_events(got, expected)
+    assert len({str(e["UID"]) for e in cal.events}) == len(cal.events), "UIDs must be unique"
+
+    # 2. the raw TZID parameters, independently of icalendar's own bookkeeping
+    lines = unfolded_lines(ics)
+    used = {m for line in lines for m in re.findall(r";TZID=([^;:]+)", line)}
+    defined = {line.removeprefix("TZID:") for line in lines if line.startswith("TZID:")}
+    assert used <= defined
+
+    # 3. vobject
+    components = list(vobject.readComponents(ics.decode("utf-8")))
+    assert len(components) == 1 and components[0].name == "VCALENDAR"
+    vcal = components[0]
+    vevents = vcal.contents.get("vevent", [])
+    got = []
+    for event in vevents:
+        start, end = event.dtstart.value, event.dtend.value
+        assert isinstance(start, dt.datetime) and start.tzinfo is not None
+        wall = (start.replace(tzinfo=None), end.replace(tzinfo=None))
+        if unambiguous(wall[0], zone) and unambiguous(wall[1], zone):
+            assert start.astimezone(zone).replace(tzinfo=None) == wall[0]
+            assert end.astimezone(dt.UTC) > start.astimezone(dt.UTC)
+        got.append((event.uid.value if uid_base else None, wall))
+    _same_events(got, expected)
+    return cal
+
+
+def _same_events(got: list, expected: list) -> None:
+    assert len(got) == len(expected)
+    assert Counter(got) == Counter(expected)
+
+
+def vobject_calendar(ics: bytes):
+    return next(vobject.readComponents(ics.decode("utf-8")))
