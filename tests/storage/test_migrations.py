@@ -44,13 +44,12 @@ def test_opening_a_migrated_database_again_keeps_its_plans(db_url):
         assert store.get(saved.token) == saved
 
 
-def test_several_processes_can_migrate_one_fresh_database_at_once(db_url, subprocess_env, tmp_path):
+def test_several_processes_can_migrate_one_fresh_database_at_once(db_url, raw, subprocess_env, tmp_path):
     start = "import sys; from planner.store import Store; Store(sys.argv[1]).save({}, {}, {})"
     children = [subprocess.Popen([sys.executable, "-c", start, db_url], cwd=tmp_path, env=subprocess_env,
                                  stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outcomes = [(child.communicate(timeout=60)[1], child.returncode) for child in children]
     assert [errors for errors, code in outcomes if code != 0] == []
-    with sa.create_engine(db_url).connect() as conn:
+    with raw.connect() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM saved_plans")).scalar() == 3
         assert conn.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar() == 1
-        conn.engine.dispose()
