@@ -17,6 +17,7 @@ returns, surviving a `kill -9` of the app and a power cut too (WAL with `NORMAL`
 former only), at the price of one fsync per write, which a few saves a minute never notice. Write
 transactions start with `BEGIN IMMEDIATE` and wait up to 5 s (`busy_timeout`) for other processes.
 An unreachable, locked or unopenable database raises `StoreUnavailable` (the web answers 503).
+`sqlite://` (in memory) is one connection shared by every thread: for single-threaded tests only.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class Store:
         try:
             if migrate:
                 self._migrate()
+                self._engine.dispose()  # an empty pool: a fork (gunicorn --preload) shares no connection
         except BaseException:
             self._engine.dispose()
             raise
@@ -211,6 +213,8 @@ class Store:
 def _create_engine(url: str) -> Engine:
     """An engine with the SQLite pragmas and transaction handling, or PostgreSQL pre-ping."""
     parsed = sa.make_url(url)
+    if parsed.drivername in ("postgres", "postgresql"):  # PaaS-style URLs; the bare scheme means psycopg2
+        parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() != "sqlite":
         connect_args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 5}
         return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)

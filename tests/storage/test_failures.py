@@ -26,6 +26,12 @@ def test_an_unreachable_postgresql_server_is_unavailable():
         Store("postgresql+psycopg://nobody@127.0.0.1:1/nothing?connect_timeout=2")
 
 
+def test_a_plain_postgresql_url_uses_the_installed_psycopg_driver():
+    for scheme in ("postgresql", "postgres"):
+        with pytest.raises(StoreUnavailable):  # not ModuleNotFoundError for psycopg2
+            Store(f"{scheme}://nobody@127.0.0.1:1/nothing?connect_timeout=2")
+
+
 def test_a_store_whose_database_goes_away_later_raises_unavailable_on_each_call(tmp_path):
     with Store(f"sqlite:///{tmp_path}", migrate=False) as store:
         for call in (lambda: store.get("x"), lambda: store.get_by_feed("x"), lambda: store.save({}, {}, {}),
