@@ -87,6 +87,7 @@ class Store:
         try:
             if migrate:
                 self._migrate()
+            if not isinstance(self._engine.pool, sa.pool.StaticPool):  # StaticPool: the memory database
                 self._engine.dispose()  # an empty pool: a fork (gunicorn --preload) shares no connection
         except BaseException:
             self._engine.dispose()
