@@ -99,8 +99,7 @@ class Weights(DataModel):
     strength_on_rest_day: int = Field(ge=0)
     strength_on_easy_day: int = Field(ge=0)
     tiring_core_before_run: int = Field(ge=0)
-    repeat_exercise: int = Field(ge=0)
-    peak_day: int = Field(ge=0)
+    stacked_session: int = Field(ge=0)
 
 
 class SolverSettings(DataModel):

@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 
 from planner.catalogue import Exercise
 from planner.request import AREAS, DAY_NAMES, PlanRequest
-from planner.rules import DayFrame, ExerciseLimits, RunLimit, Rules
+from planner.rules import DayFrame, ExerciseLimits, Rules, RunLimit
 
 SESSION_KINDS: tuple[str, ...] = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic")
 AREA_LABELS = {"core": "core", "glutes": "glutes", "hamstrings": "hamstrings", "hip_mobility": "hip mobility",
@@ -57,6 +57,34 @@ class SessionChoice:
     @property
     def minutes(self) -> int:
         return sum(e.minutes for e in self.exercises)
+
+
+def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,
+                      longest: int) -> list[tuple[Exercise, ...]]:
+    """Candidate exercise sets for one session: at most one light set (no loaded strength) and one loaded set.
+
+    Sets are runs of consecutive exercises in the allowed list, rotated by the day so that different days
+    start from different exercises (R16 variety by construction), and only sets whose minutes fit a session
+    (R11) are kept. Offering two sets instead of every combination keeps minutes arithmetic out of the
+    search, which is what lets the model prove optimality in milliseconds. Deterministic."""
+    n = len(exercises)
+    if n == 0:
+        return []
+    ring = exercises[day % n:] + exercises[:day % n]
+    light: tuple[Exercise, ...] | None = None
+    loaded: tuple[Exercise, ...] | None = None
+    for size in range(fewest, min(most, n) + 1):
+        for start in range(n):
+            chosen = tuple(ring[(start + i) % n] for i in range(size))
+            if not shortest <= sum(e.minutes for e in chosen) <= longest:
+                continue
+            if any(e.loaded for e in chosen):
+                loaded = loaded or chosen
+            else:
+                light = light or chosen
+            if light and loaded:
+                return [light, loaded]
+    return [t for t in (light, loaded) if t]
 
 
 @dataclass(frozen=True)
@@ -121,15 +149,28 @@ class WeekModel:
             self.keep[run.day] = self._wish(Wish(
                 f"run:{run.day}", f"your {run.requested_kind} run on {DAY_NAMES[run.day]} "
                                   f"({run.requested_minutes} min)"))
+        # A session is one of a few candidate exercise sets ("templates", see session_templates); pick[d,k,ex]
+        # says whether exercise ex is in the chosen set. Choosing among whole sets instead of single exercises
+        # keeps the minutes arithmetic out of the search, which is what makes the model prove optimality fast.
         self.pick: dict[tuple[int, str, str], cp_model.IntVar] = {}
         self.on: dict[tuple[int, str], cp_model.IntVar] = {}
+        self.template: dict[tuple[int, str], list[tuple[cp_model.IntVar, tuple[Exercise, ...]]]] = {}
         self.session_minutes: dict[tuple[int, str], cp_model.LinearExprT] = {}
+        budget = inst.rules.budget
         for (d, kind), exercises in inst.options.items():
-            self.on[d, kind] = m.NewBoolVar(f"session[{d},{kind}]")
+            on = m.NewBoolVar(f"session[{d},{kind}]")
+            self.on[d, kind] = on
+            choices = [(m.NewBoolVar(f"template[{d},{kind},{i}]"), t)
+                       for i, t in enumerate(session_templates(exercises, d, budget.exercises_min,
+                                                               budget.exercises_max, budget.session_min,
+                                                               budget.session_max))]
+            self.template[d, kind] = choices
+            m.Add(sum(var for var, _ in choices) == on)
             for ex in exercises:
-                self.pick[d, kind, ex.id] = m.NewBoolVar(f"pick[{d},{kind},{ex.id}]")
-            self.session_minutes[d, kind] = sum(
-                self.pick[d, kind, ex.id] * ex.minutes for ex in exercises)
+                var = m.NewBoolVar(f"pick[{d},{kind},{ex.id}]")
+                m.Add(var == sum(v for v, t in choices if ex in t))
+                self.pick[d, kind, ex.id] = var
+            self.session_minutes[d, kind] = sum(v * sum(e.minutes for e in t) for v, t in choices)
         self.extra: dict[int, cp_model.IntVar] = {}
         for frame in inst.frames:
             terms = [self.session_minutes[frame.index, k] for k in SESSION_KINDS
@@ -293,19 +334,13 @@ class WeekModel:
                 if gap < routine.tiring_core_gap_before_run:
                     self._soft(var, w.tiring_core_before_run, "R15",
                                f"loaded core shortly before the {frame.name} run")
-        # R16 variety: each repeat of an exercise within the week costs
-        uses: dict[str, list[cp_model.IntVar]] = {}
-        for (d, kind, ex_id), var in self.pick.items():
-            uses.setdefault(ex_id, []).append(var)
-        for ex_id, vars_ in uses.items():
-            if len(vars_) > 1:
-                rep = m.NewIntVar(0, len(vars_) - 1, f"repeat[{ex_id}]")
-                m.Add(rep >= sum(vars_) - 1)
-                self._soft(rep, w.repeat_exercise, "R16", f"{ex_id} repeated in the week")
-        # spread: the busiest day's extra minutes
-        peak = m.NewIntVar(0, max((f.rule_budget for f in inst.frames), default=0), "peak_day_minutes")
-        m.AddMaxEquality(peak, list(self.extra.values()))
-        self._soft(peak, w.peak_day, "spread", "minutes on the busiest day")
+        # spread: each session beyond the first on one day costs (no piling on one day)
+        for frame in inst.frames:
+            ons = [on for (d, k), on in self.on.items() if d == frame.index]
+            if len(ons) > 1:
+                stacked = m.NewIntVar(0, len(ons) - 1, f"stacked[{frame.day}]")
+                m.Add(stacked >= sum(ons) - 1)
+                self._soft(stacked, w.stacked_session, "spread", f"more than one session on {frame.name}")
         m.Minimize(sum(p.weight * p.term for p in self.penalties))
 
     # --- solving ---------------------------------------------------------------------------------------
