@@ -12,6 +12,22 @@ from planner.web.storage import fingerprints, store
 bp = Blueprint("pages", __name__)
 
 
+@bp.get("/healthz")
+def healthz() -> Response:
+    """Liveness: the process answers."""
+    return make_response({"status": "ok"}, 200)
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    """Readiness: the database answers (503 otherwise, so a balancer stops sending traffic)."""
+    try:
+        ok = store().ping()
+    except Exception:  # noqa: BLE001 - any failure to reach the database means "not ready"
+        ok = False
+    return make_response({"status": "ok" if ok else "database unavailable"}, 200 if ok else 503)
+
+
 @bp.get("/")
 def index() -> Response:
     """The planner form, pre-filled with an example week."""
