@@ -5,12 +5,15 @@ Links and what the database holds:
 * The page token (the secret in a saved plan's URL) is stored only as its SHA-256 hash. A leaked
   database or backup therefore leaks no page links. Lookups are exact matches on that hash through a
   unique index; the token itself is never compared, so there is no timing side channel to guard.
-* The feed token (the secret in the calendar URL) is not stored at all: it is an HMAC of the page
+* The feed token (the secret in the calendar URL) is not stored either: it is an HMAC of the page
   token over a random per-plan salt, so whoever holds the page token can always be shown the feed
-  link, and the database keeps only the feed token's SHA-256 hash (for `get_by_feed`) and the salt.
+  link; the database keeps the feed token's SHA-256 hash (for `get_by_feed`) and the salt.
   `rotate_feed` draws a new salt, so the old feed link stops working.
-* Consequence: `get_by_feed` cannot know the page token and returns `SavedPlan.token == ""`. That is
-  deliberate: a calendar subscription must never lead back to the editable page.
+* `get_by_feed` also returns the page token (the web derives calendar UIDs from it and links the
+  feed's events to the page): the row holds the page token sealed under a key only the feed token
+  gives (XOR with HMAC-SHA256(feed token, salt), a one-time pad since every feed token seals one
+  value). So the database alone opens neither link, while a feed token leads to its page, exactly as
+  the feed's own event links do.
 
 SQLite runs in WAL mode with `synchronous=FULL`: an acknowledged save is on disk before `save`
 returns, surviving a `kill -9` of the app and a power cut too (WAL with `NORMAL` would survive the
@@ -52,6 +55,7 @@ saved_plans = sa.Table(
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("feed_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("feed_salt", sa.String(32), nullable=False),
+    sa.Column("token_sealed", sa.String(64), nullable=False),  # the page token, sealed by the feed token
     sa.Column("request_json", sa.Text, nullable=False),
     sa.Column("plan_json", sa.Text, nullable=False),
     sa.Column("sequences_json", sa.Text, nullable=False),
@@ -68,7 +72,7 @@ class StoreUnavailable(Exception):
 
 @dataclass(frozen=True)
 class SavedPlan:
-    token: str  # the page token; "" when found through the feed token
+    token: str  # the page token
     feed_token: str
     request: dict
     plan: dict
@@ -111,6 +115,7 @@ class Store:
         feed = _feed_token(token, salt)
         row = {
             "token_hash": _hash(token), "feed_hash": _hash(feed), "feed_salt": salt,
+            "token_sealed": _seal(token, feed, salt),
             **_payload(request, plan, fingerprints), "sequences_json": _dumps(dict.fromkeys(fingerprints, 0)),
             "revision": 1, "created_at": now, "updated_at": now,
         }
@@ -125,10 +130,13 @@ class Store:
         return None if row is None else _saved(row, token, _feed_token(token, row["feed_salt"]))
 
     def get_by_feed(self, feed_token: str) -> SavedPlan | None:
-        """The plan whose calendar feed this is, or None; its `token` is "" (see the module docstring)."""
+        """The plan whose calendar feed this is (with its page token, see the module docstring), or None."""
         with self._transaction() as conn:
             row = _find(conn, saved_plans.c.feed_hash, feed_token)
-        return None if row is None else _saved(row, "", feed_token)
+        if row is None:
+            return None
+        token = _unseal(row["token_sealed"], feed_token, row["feed_salt"])
+        return _saved(row, token, feed_token) if _hash(token) == row["token_hash"] else None
 
     def update(self, token: str, request: dict, plan: dict, fingerprints: dict[str, str]) -> SavedPlan | None:
         """Replace a saved plan: revision + 1, and SEQUENCE + 1 for each item that is new or changed."""
@@ -160,7 +168,7 @@ class Store:
             row = _find(conn, saved_plans.c.token_hash, token, for_update=True)
             if row is None:
                 return None
-            changes = {"feed_hash": _hash(feed), "feed_salt": salt}
+            changes = {"feed_hash": _hash(feed), "feed_salt": salt, "token_sealed": _seal(token, feed, salt)}
             conn.execute(saved_plans.update().where(saved_plans.c.id == row["id"]).values(changes))
         return _saved({**row, **changes}, token, feed)
 
@@ -258,6 +266,19 @@ def _bytes(token: str) -> bytes:
 def _feed_token(token: str, salt: str) -> str:
     digest = hmac.new(_bytes(token), f"feed:{salt}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest[:24]).decode("ascii")  # 192 bits, 32 URL-safe characters
+
+
+def _pad(feed_token: str, salt: str) -> bytes:
+    return hmac.new(_bytes(feed_token), f"seal:{salt}".encode(), hashlib.sha256).digest()
+
+
+def _seal(token: str, feed_token: str, salt: str) -> str:
+    """The page token (32 ASCII characters, as `save` makes them) XOR a pad only the feed token gives."""
+    return bytes(a ^ b for a, b in zip(token.encode("ascii"), _pad(feed_token, salt), strict=True)).hex()
+
+
+def _unseal(sealed: str, feed_token: str, salt: str) -> str:
+    return bytes(a ^ b for a, b in zip(bytes.fromhex(sealed), _pad(feed_token, salt), strict=True)).decode("ascii")
 
 
 def _now() -> datetime:

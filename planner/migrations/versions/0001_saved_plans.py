@@ -1,4 +1,4 @@
-"""Saved plans: hashed page and feed tokens, the request and plan as JSON text, iCalendar sequences.
+"""Saved plans: hashed (and sealed) tokens, the request and plan as JSON text, iCalendar sequences.
 
 Revision ID: 0001
 Revises:
@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column("token_hash", sa.String(64), nullable=False),
         sa.Column("feed_hash", sa.String(64), nullable=False),
         sa.Column("feed_salt", sa.String(32), nullable=False),
+        sa.Column("token_sealed", sa.String(64), nullable=False),
         sa.Column("request_json", sa.Text, nullable=False),
         sa.Column("plan_json", sa.Text, nullable=False),
         sa.Column("sequences_json", sa.Text, nullable=False),
