@@ -42,8 +42,8 @@ def items_of(plan: dict[str, Any]) -> list[tuple[dt.date, dict[str, Any]]]:
     return [(dt.date.fromisoformat(day["date"]), item) for day in plan["days"] for item in day["items"]]
 
 
-def expected_events(plan: dict[str, Any], weeks: int, uid_base: str | None) -> list[tuple[str | None, Any]]:
-    """(UID or None, (local start, local end)) of every event the plan should give, naive wall times."""
+def expected_events(plan: dict[str, Any], weeks: int, uid_base: str | None) -> list[tuple[Any, ...]]:
+    """(UID or None, local start as a naive wall time, minutes) of every event the plan should give."""
     out = []
     if not has_week(plan):
         return out
@@ -51,8 +51,12 @@ def expected_events(plan: dict[str, Any], weeks: int, uid_base: str | None) -> l
         for date, item in items_of(plan):
             start = dt.datetime.combine(date + dt.timedelta(weeks=week), dt.time.fromisoformat(item["start"]))
             uid = f"{item['key']}-w{week + 1}@{uid_base}" if uid_base else None
-            out.append((uid, (start, start + dt.timedelta(minutes=item["minutes"]))))
+            out.append((uid, start, item["minutes"]))
     return out
+
+
+def _minutes(start: dt.datetime, end: dt.datetime) -> float:
+    return (end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 60
 
 
 def unambiguous(wall: dt.datetime, zone: ZoneInfo) -> bool:
@@ -72,7 +76,10 @@ def check_raw(ics: bytes) -> None:
     for line in ics.split(b"\r\n")[:-1]:
         assert len(line) <= 75, line
         line.decode("utf-8")  # each physical line is whole characters
-    begins = [line for line in unfolded_lines(ics) if line.startswith(("BEGIN:", "END:"))]
+    lines = unfolded_lines(ics)
+    # vobject (dateutil) honours only the first onset of an RDATE list in a VTIMEZONE: write none
+    assert not [line for line in lines if line.startswith("RDATE") and "," in line]
+    begins = [line for line in lines if line.startswith(("BEGIN:", "END:"))]
     assert begins[0] == "BEGIN:VCALENDAR" and begins[-1] == "END:VCALENDAR"
     assert begins.count("BEGIN:VCALENDAR") == 1
 
@@ -97,17 +104,21 @@ def check_calendar(ics: bytes, plan: dict[str, Any], weeks: int = 1, uid_base: s
     for event in cal.events:
         start, end = event.start, event.end
         assert isinstance(start, dt.datetime) and start.tzinfo is not None, "floating or all-day start"
+        assert isinstance(end, dt.datetime) and end.tzinfo is not None, "floating or all-day end"
         assert end.astimezone(dt.UTC) > start.astimezone(dt.UTC)
-        tzid = event["DTSTART"].params.get("TZID")
-        if plan["timezone"] in UTC_NAMES and tzid is None:
-            assert start.utcoffset() == dt.timedelta(0)
+        for name in ("DTSTART", "DTEND"):
+            tzid = event[name].params.get("TZID")
+            if tzid is None:  # only UTC ("Z") times may go without a zone
+                assert event[name].to_ical().endswith(b"Z") and event[name].dt.utcoffset() == dt.timedelta(0)
+            else:
+                assert tzid == plan["timezone"] and tzid in vtimezones
+        if "TZID" in event["DTSTART"].params:
+            wall = start.replace(tzinfo=None)
+            assert start.astimezone(dt.UTC) == wall.replace(tzinfo=zone).astimezone(dt.UTC)
         else:
-            assert tzid == plan["timezone"] and tzid in vtimezones
-            assert event["DTEND"].params.get("TZID") == tzid
-        wall = (start.replace(tzinfo=None), end.replace(tzinfo=None))
-        if unambiguous(wall[0], zone):
-            assert start.astimezone(zone).replace(tzinfo=None) == wall[0]
-        got.append((str(event["UID"]) if uid_base else None, wall))
+            assert plan["timezone"] in UTC_NAMES, "a zoned plan writes its starts in its zone"
+            wall = start.astimezone(zone).replace(tzinfo=None)
+        got.append((str(event["UID"]) if uid_base else None, wall, _minutes(start, end)))
     _same_events(got, expected)
     assert len({str(e["UID"]) for e in cal.events}) == len(cal.events), "UIDs must be unique"
 
@@ -118,19 +129,31 @@ def check_calendar(ics: bytes, plan: dict[str, Any], weeks: int = 1, uid_base: s
     assert used <= defined
 
     # 3. vobject
-    components = list(vobject.readComponents(ics.decode("utf-8")))
+    components = list(vobject_components(ics))
     assert len(components) == 1 and components[0].name == "VCALENDAR"
     vcal = components[0]
     vevents = vcal.contents.get("vevent", [])
     got = []
     for event in vevents:
-        start, end = event.dtstart.value, event.dtend.value
-        assert isinstance(start, dt.datetime) and start.tzinfo is not None
-        wall = (start.replace(tzinfo=None), end.replace(tzinfo=None))
-        if unambiguous(wall[0], zone) and unambiguous(wall[1], zone):
-            assert start.astimezone(zone).replace(tzinfo=None) == wall[0]
-            assert end.astimezone(dt.UTC) > start.astimezone(dt.UTC)
-        got.append((event.uid.value if uid_base else None, wall))
+        start, end = event.dtstart, event.dtend
+        assert isinstance(start.value, dt.datetime) and start.value.tzinfo is not None
+        assert isinstance(end.value, dt.datetime) and end.value.tzinfo is not None
+        # Read the written wall times with zoneinfo (vobject's own VTIMEZONE engine may place a time in
+        # the DST gap or the repeated hour differently), and compare vobject's instants elsewhere.
+        instants, walls = [], []
+        for prop in (start, end):
+            if "TZID" in prop.params or "X-VOBJ-ORIGINAL-TZID" in prop.params:
+                wall = prop.value.replace(tzinfo=None)
+                instants.append(wall.replace(tzinfo=zone))
+                if unambiguous(wall, zone):
+                    assert prop.value.astimezone(dt.UTC) == instants[-1].astimezone(dt.UTC), prop.value
+            else:
+                assert prop.value.utcoffset() == dt.timedelta(0)
+                wall = prop.value.astimezone(zone).replace(tzinfo=None)
+                instants.append(prop.value)
+            walls.append(wall)
+        assert instants[1].astimezone(dt.UTC) > instants[0].astimezone(dt.UTC)
+        got.append((event.uid.value if uid_base else None, walls[0], _minutes(*instants)))
     _same_events(got, expected)
     return cal
 
@@ -140,5 +163,14 @@ def _same_events(got: list, expected: list) -> None:
     assert Counter(got) == Counter(expected)
 
 
+def vobject_components(ics: bytes):
+    """Parse like a client opening one file: vobject otherwise keeps the first VTIMEZONE it ever saw per
+    TZID, process-wide, and would read this calendar's times with another calendar's zone rules."""
+    registry = vobject.icalendar.__dict__["__tzidMap"]
+    for tzid in [t for t in registry if t != "UTC"]:
+        del registry[tzid]
+    return vobject.readComponents(ics.decode("utf-8"))
+
+
 def vobject_calendar(ics: bytes):
-    return next(vobject.readComponents(ics.decode("utf-8")))
+    return next(vobject_components(ics))
