@@ -359,13 +359,23 @@ def exercise_limits(request: PlanRequest, status: PainStatus, caution: bool, rul
     return ExerciseLimits(level, flare, tuple(why))
 
 
-def hours_until_next_hard_run(frames: list[DayFrame], day_index: int, start: int) -> float | None:
-    """Hours from a session start to the next long or quality run later this week (None if none)."""
+def hours_until_next_hard_run(frames: list[DayFrame], day_index: int, start: int,
+                              timezone: str = "UTC") -> float | None:
+    """Real hours (DST-aware, in the runner's zone) from a session start to the next long or quality run
+    later this week (None if none)."""
+    from zoneinfo import ZoneInfo
+    zone = ZoneInfo(timezone)
+
+    def instant(frame: DayFrame, minutes: int) -> dt.datetime:
+        local = dt.datetime.combine(frame.date, dt.time()) + dt.timedelta(minutes=minutes)
+        return local.replace(tzinfo=zone).astimezone(dt.UTC)  # same-zone subtraction would ignore DST
+
+    begin = instant(frames[day_index], start)
     for frame in frames[day_index:]:
         if frame.hard and frame.run_start is not None:
-            gap = (frame.index - day_index) * 24 * 60 + frame.run_start - start
+            gap = (instant(frame, frame.run_start) - begin).total_seconds() / 3600
             if gap > 0:
-                return gap / 60
+                return gap
     return None
 
 
@@ -386,7 +396,9 @@ def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: 
         if ex.level >= 3 and day_index + 1 < 7 and frames[day_index + 1].hard:
             return False
         if ex.hours_before_hard_run:
-            hours = hours_until_next_hard_run(frames, day_index, start)
+            # the session may start anywhere in the day's window: count from its latest possible start
+            latest = start + frames[day_index].window_minutes
+            hours = hours_until_next_hard_run(frames, day_index, latest, request.timezone)
             if hours is not None and hours < ex.hours_before_hard_run:
                 return False
     return True

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from planner.engine import make_plan
 from planner.knowledge import default_knowledge
 from planner.request import RequestError, parse_request
-from tests.checker import Violation, check_plan, data
+from tests.checker import check_plan, data
 
 T = TypeVar("T")
 
@@ -222,12 +222,6 @@ def solve(raw: dict[str, Any]) -> dict[str, Any] | None:
     return make_plan(request, knowledge).to_dict()
 
 
-def known_planner_bug(v: Violation) -> bool:
-    """A violation pinned by a strict xfail test at the end of this module (R4 hours before a hard run).
-    Remove this filter when those tests start passing."""
-    return v.rule == "R4" and "before a hard run; needs" in v.message
-
-
 # --- the properties ------------------------------------------------------------------------------------
 
 def test_the_generated_requests_are_nearly_all_valid():
@@ -250,7 +244,7 @@ def test_every_valid_request_gets_a_checked_plan_a_referral_or_an_explanation(ra
     plan = solve(raw)
     assume(plan is not None)
     assert plan["status"] in ("optimal", "feasible", "infeasible", "referred")
-    violations = [v for v in check_plan(plan, raw) if not known_planner_bug(v)]
+    violations = check_plan(plan, raw)
     assert not violations, "\n".join(map(str, violations))
 
 
@@ -421,7 +415,7 @@ def test_the_checker_names_the_rule_a_broken_plan_breaks(rule, mutate):
     assert rule.strip() in found, found
 
 
-# --- planner bugs the checker found (strict xfail: they start failing once the planner is fixed) ---------
+# --- planner bugs the checker found (R4), pinned so they stay fixed ----------------------------------------
 
 def r4_violations(raw: dict[str, Any]) -> list[str]:
     plan = solve(raw)
@@ -440,20 +434,12 @@ def _nordic_week(sun_start: str, fri_minutes: int) -> dict[str, Any]:
             "weak_areas": ["core", "hamstrings"]}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "planner bug (R4): rules.eligible checks a Nordic curl's 48 h before the long run from the day's window "
-    "start, but the engine places the hamstrings session after earlier sessions of the window, so it can "
-    "start less than 48 h before the run (e.g. Fri 18:08 or 18:16 → Sun 18:05)."))
 def test_r4_a_nordic_curl_session_starts_48_h_before_the_long_run_even_late_in_its_window():
     found = [v for fri in (30, 45) for sun in ("18:05", "18:10", "18:15")
              for v in r4_violations(_nordic_week(sun, fri))]
     assert found == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "planner bug (R4): hours before a hard run are counted on the wall clock, so across the spring DST "
-    "change (Europe/Berlin, Sun 29 Mar 2026) a Nordic curl on Friday 18:00 is only 47.5 real hours before "
-    "a Sunday 18:30 long run."))
 def test_r4_the_48_hours_before_a_long_run_are_real_hours_across_a_dst_change():
     found = [v for days in (("wed", "fri"), ("tue", "fri"), ("mon", "wed", "fri")) for minutes in (10, 15)
              for v in r4_violations({
