@@ -10,9 +10,11 @@ export UV_LINK_MODE := copy
 run: setup
 	uv run --frozen gunicorn --config gunicorn.conf.py "planner.web:create_app()"
 
-## Install everything the tests need (Python, npm, Debian's Chromium) and run the whole suite, browser tests included.
+## Install everything the tests need (Python, npm, Debian's Chromium and PostgreSQL) and run the whole suite,
+## browser tests included; then the storage and web tests again against a throwaway local PostgreSQL.
 test: setup-test
 	uv run --frozen pytest
+	bash scripts/postgres-test uv run --frozen pytest tests/storage tests/web -q -p no:cacheprovider
 
 ## Python packages from uv.lock; htmx from the npm registry (pinned and integrity-checked by package-lock.json).
 setup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 
@@ -12,9 +13,27 @@ from planner.web import create_app
 
 
 @pytest.fixture
-def app(tmp_path):
-    return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/web.db", "SECRET_KEY": "test",
-                       "RATE_LIMIT": "10000/minute", "QUIET_LOGS": True, "SESSION_COOKIE_SECURE": False})
+def database_url(tmp_path) -> str:
+    """PostgreSQL when BACKSTRIDE_PG_URL is set (the second pass of `make test`), else a fresh SQLite file."""
+    return os.environ.get("BACKSTRIDE_PG_URL") or f"sqlite:///{tmp_path}/web.db"
+
+
+def make_app(database_url: str, **config):
+    return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
+                       "RATE_LIMIT": "10000/minute", "QUIET_LOGS": True, "SESSION_COOKIE_SECURE": False, **config})
+
+
+def close_store(app) -> None:
+    store = app.extensions.get("backstride.store")
+    if store is not None:
+        store.close()
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    yield app
+    close_store(app)
 
 
 @pytest.fixture

@@ -149,3 +149,14 @@ def test_wrong_method_and_unknown_page_get_friendly_pages_without_tracebacks(cli
         html = response.get_data(as_text=True)
         assert response.status_code == status
         assert "Traceback" not in html and "Backstride" in html
+
+
+def test_a_second_app_instance_on_the_same_database_sees_saved_plans(database_url, client, example_form):
+    from tests.web.conftest import close_store, make_app
+    link = client.post("/save", data=example_form).headers["Location"]
+    other_app = make_app(database_url)   # another worker or machine, same database
+    try:
+        page = other_app.test_client().get(link)
+        assert page.status_code == 200 and days_in(page.get_data(as_text=True)) == 7
+    finally:
+        close_store(other_app)
