@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import functools
+from typing import Any
 from zoneinfo import available_timezones
 
 from flask import Response, current_app, make_response, render_template, request
