@@ -1,0 +1,136 @@
+"""Solve-time benchmark: a fixed, seeded corpus of realistic requests through `make_plan`, in-process.
+
+    uv run --frozen python bench/solve_bench.py [--n 1000] [--seed 20261130] [--json]
+
+The corpus uses the same realism as the property tests (tests/property/test_random_requests.py) without
+referrals: mostly GREEN/AMBER weeks, some RED, some caution answers. Prints n, p50/p95/p99/max in ms, the
+share solved to proven optimality, counts per status, the slowest requests, peak RSS and versions.
+Targets (README): p99 <= 50 ms and >= 99 % optimal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from ortools import __version__ as ortools_version  # noqa: E402
+
+from planner.engine import make_plan  # noqa: E402
+from planner.knowledge import default_knowledge  # noqa: E402
+from planner.request import PlanRequest, RequestError, parse_request  # noqa: E402
+from tests.property.test_random_requests import RandomChooser, realistic_request  # noqa: E402
+
+TARGET_P99_MS, TARGET_OPTIMAL = 50.0, 0.99
+
+
+def corpus(n: int, seed: int) -> list[tuple[dict[str, Any], PlanRequest]]:
+    """n valid realistic requests from a seeded generator (invalid draws are skipped, so n is exact)."""
+    vocabulary = default_knowledge().vocabulary
+    rng = random.Random(seed)
+    out: list[tuple[dict[str, Any], PlanRequest]] = []
+    while len(out) < n:
+        raw = realistic_request(RandomChooser(rng), referrals=False)
+        try:
+            out.append((raw, parse_request(raw, vocabulary)))
+        except RequestError:
+            continue
+    return out
+
+
+def percentile(sorted_ms: list[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    return sorted_ms[max(0, math.ceil(p / 100 * len(sorted_ms)) - 1)]
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def run(n: int, seed: int, warmup: int = 20) -> dict[str, Any]:
+    """Build the corpus, warm up, time every solve; the figures as a dict."""
+    knowledge = default_knowledge()
+    requests = corpus(n, seed)
+    for _, request in corpus(warmup, seed + 1):      # imports, caches, OR-Tools start-up
+        make_plan(request, knowledge)
+    timings: list[tuple[float, str, int]] = []
+    cpu: list[float] = []
+    for index, (_, request) in enumerate(requests):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        plan = make_plan(request, knowledge)
+        timings.append(((time.perf_counter() - started) * 1000, plan.status, index))
+        cpu.append((time.process_time() - cpu_started) * 1000)
+    ms = sorted(t for t, _, _ in timings)
+    cpu.sort()
+    statuses = Counter(status for _, status, _ in timings)
+    slowest = sorted(timings, reverse=True)[:5]
+    weeks = statuses["optimal"] + statuses["feasible"]
+    week_ms = sorted(t for t, status, _ in timings if status in ("optimal", "feasible"))
+    return {
+        "n": n, "seed": seed,
+        "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1),
+        "p99_ms": round(percentile(ms, 99), 1), "max_ms": round(ms[-1], 1),
+        "mean_ms": round(sum(ms) / len(ms), 1),
+        # CPU time of the process per solve: less sensitive than wall time to other load on the machine
+        "cpu_p50_ms": round(percentile(cpu, 50), 1), "cpu_p99_ms": round(percentile(cpu, 99), 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()], "cpus": os.cpu_count(),
+        "optimal_share": round(statuses["optimal"] / n, 4),
+        "optimal_share_of_weeks": round(statuses["optimal"] / max(1, weeks), 4),
+        "p99_ms_weeks": round(percentile(week_ms, 99), 1) if week_ms else None,
+        "statuses": dict(sorted(statuses.items())),
+        "slowest": [{"index": i, "ms": round(t, 1), "status": s} for t, s, i in slowest],
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "python": platform.python_version(), "ortools": ortools_version,
+        "targets_met": percentile(ms, 99) <= TARGET_P99_MS and statuses["optimal"] / n >= TARGET_OPTIMAL,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="requests in the corpus (default 1000)")
+    parser.add_argument("--seed", type=int, default=20261130, help="corpus seed (default 20261130)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--dump", type=int, metavar="INDEX", help="print corpus request INDEX as JSON and exit")
+    args = parser.parse_args(argv)
+    if args.n < 1:
+        parser.error("--n must be at least 1")
+    if args.dump is not None:
+        raw, _ = corpus(args.dump + 1, args.seed)[args.dump]
+        print(json.dumps(raw, indent=2))
+        return 0
+    figures = run(args.n, args.seed)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    print(f"make_plan on {figures['n']} realistic requests (seed {figures['seed']}), in-process")
+    print(f"  p50 {figures['p50_ms']} ms · p95 {figures['p95_ms']} ms · p99 {figures['p99_ms']} ms · "
+          f"max {figures['max_ms']} ms · mean {figures['mean_ms']} ms")
+    print(f"  CPU time per solve: p50 {figures['cpu_p50_ms']} ms · p99 {figures['cpu_p99_ms']} ms "
+          f"(load average {figures['load_average'][0]} on {figures['cpus']} CPUs)")
+    print(f"  optimal {figures['optimal_share']:.1%} of all, {figures['optimal_share_of_weeks']:.1%} of planned "
+          f"weeks (p99 of planned weeks {figures['p99_ms_weeks']} ms) · statuses "
+          + ", ".join(f"{k} {v}" for k, v in figures["statuses"].items()))
+    print("  slowest: " + ", ".join(f"#{s['index']} {s['ms']} ms {s['status']}" for s in figures["slowest"]))
+    print(f"  peak RSS {figures['peak_rss_mb']} MB · Python {figures['python']} · OR-Tools {figures['ortools']}")
+    print(f"  targets (p99 <= {TARGET_P99_MS:.0f} ms, >= {TARGET_OPTIMAL:.0%} optimal): "
+          + ("met" if figures["targets_met"] else "MISSED"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
