@@ -20,17 +20,11 @@ from planner.solver import AREA_LABELS, WeekInstance, WeekModel
 RULE_OF_WISH = {"run": "R10", "area": "R11", "time": "R11"}
 
 
-def _infeasible_with(inst: WeekInstance, wish_ids: list[str]) -> bool:
-    """True if the hard rules plus exactly these wishes have no solution."""
-    wm = WeekModel(inst, wishes="assumed", objective=False)
-    wm.model.ClearAssumptions()
-    wm.model.AddAssumptions([wm.wishes[w][0] for w in wish_ids])
-    return wm.solver().Solve(wm.model) == cp_model.INFEASIBLE
+def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None) -> list[str]:
+    """A minimal set of wish ids that cannot all hold together (empty if the wishes are compatible).
 
-
-def conflicting_wishes(inst: WeekInstance) -> list[str]:
-    """A minimal set of wish ids that cannot all hold together (empty if the wishes are compatible)."""
-    wm = WeekModel(inst, wishes="assumed", objective=False)
+    One objective-free model is built and re-solved under different assumption sets."""
+    wm = wm or WeekModel(inst, wishes="assumed", objective=False)
     solver = wm.solver()
     if solver.Solve(wm.model) != cp_model.INFEASIBLE:
         return []
@@ -38,11 +32,17 @@ def conflicting_wishes(inst: WeekInstance) -> list[str]:
     core = [by_index[i] for i in solver.SufficientAssumptionsForInfeasibility() if i in by_index]
     if not core:
         core = list(wm.wishes)
+
+    def infeasible_with(wish_ids: list[str]) -> bool:
+        wm.model.ClearAssumptions()
+        wm.model.AddAssumptions([wm.wishes[w][0] for w in wish_ids])
+        return wm.solver().Solve(wm.model) == cp_model.INFEASIBLE
+
     # deletion-based minimisation: drop each wish whose removal keeps the set infeasible
     kept = list(core)
     for wid in list(core):
         trial = [w for w in kept if w != wid]
-        if _infeasible_with(inst, trial):
+        if infeasible_with(trial):
             kept = trial
     return kept
 
@@ -66,9 +66,9 @@ def _time_needed(inst: WeekInstance, keep: list[str]) -> dict[str, int]:
 
 def explain(inst: WeekInstance) -> Explanation:
     """Plain words for an infeasible week and the relaxations that would make it plannable."""
-    core = conflicting_wishes(inst)
-    texts = {wid: wish.text for wid, (_, wish) in WeekModel(inst, wishes="assumed", objective=False)
-             .wishes.items()}
+    wm = WeekModel(inst, wishes="assumed", objective=False)
+    texts = {wid: wish.text for wid, (_, wish) in wm.wishes.items()}
+    core = conflicting_wishes(inst, wm)
     conflicts = [texts[w] for w in core]
     relaxations: list[Relaxation] = []
     rules: set[str] = {"R11"}

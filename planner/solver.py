@@ -165,12 +165,12 @@ class WeekModel:
                                                                budget.exercises_max, budget.session_min,
                                                                budget.session_max))]
             self.template[d, kind] = choices
-            m.Add(sum(var for var, _ in choices) == on)
-            for ex in exercises:
-                var = m.NewBoolVar(f"pick[{d},{kind},{ex.id}]")
-                m.Add(var == sum(v for v, t in choices if ex in t))
-                self.pick[d, kind, ex.id] = var
-            self.session_minutes[d, kind] = sum(v * sum(e.minutes for e in t) for v, t in choices)
+            m.Add(cp_model.LinearExpr.Sum([var for var, _ in choices]) == on)
+            for ex in exercises:   # pick[d,k,ex]: 1 when the chosen set holds ex (a sum of set literals)
+                holders = [v for v, t in choices if any(e.id == ex.id for e in t)]
+                self.pick[d, kind, ex.id] = cp_model.LinearExpr.Sum(holders) if holders else 0
+            self.session_minutes[d, kind] = cp_model.LinearExpr.WeightedSum(
+                [v for v, _ in choices], [sum(e.minutes for e in t) for _, t in choices])
         self.extra: dict[int, cp_model.IntVar] = {}
         for frame in inst.frames:
             terms = [self.session_minutes[frame.index, k] for k in SESSION_KINDS
@@ -181,12 +181,11 @@ class WeekModel:
         self.loaded: dict[tuple[int, str], cp_model.IntVar] = {}
         for frame in inst.frames:
             for group in LOAD_GROUPS:
-                picks = [self.pick[frame.index, kind, ex.id]
-                         for (d, kind), exs in inst.options.items() if d == frame.index
-                         for ex in exs if ex.loaded and ex.load_group == group]
-                if picks:
+                sets = [v for (d, _), choices in self.template.items() if d == frame.index
+                        for v, t in choices if any(e.loaded and e.load_group == group for e in t)]
+                if sets:
                     var = m.NewBoolVar(f"loaded[{frame.day},{group}]")
-                    m.AddMaxEquality(var, picks)
+                    m.AddMaxEquality(var, sets)
                     self.loaded[frame.index, group] = var
 
     # --- hard constraints ------------------------------------------------------------------------------
@@ -370,7 +369,7 @@ class WeekModel:
         sessions = []
         for (d, kind), on in sorted(self.on.items(), key=lambda kv: (kv[0][0], SESSION_KINDS.index(kv[0][1]))):
             if solver.Value(on):
-                chosen = tuple(ex for ex in inst.options[d, kind] if solver.Value(self.pick[d, kind, ex.id]))
+                chosen = next(t for v, t in self.template[d, kind] if solver.Value(v))
                 sessions.append(SessionChoice(d, kind, chosen))
         penalties = []
         for p in self.penalties:
