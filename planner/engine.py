@@ -113,7 +113,8 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
         lim = limit_of.get(frame.day)
         if lim is not None and frame.run_start is not None:
             planned = sol.run_minutes[frame.day]
-            reasons = [f"You asked for a {lim.requested_kind} run of {lim.requested_minutes} min."]
+            article = "an" if lim.requested_kind[0] in "aeiou" else "a"
+            reasons = [f"You asked for {article} {lim.requested_kind} run of {lim.requested_minutes} min."]
             reasons += lim.reasons
             rule_ids = list(lim.rules)
             if planned < lim.max_minutes and weekly_why:
