@@ -1,0 +1,291 @@
+"""Saved plans survive the real server dying: `kill -9` of gunicorn's whole process group in the middle of a
+burst of saves, and a plain SIGTERM restart. The server is gunicorn with gunicorn.conf.py, as in production,
+on loopback with its own SQLite database; every save is a browser's POST /save (session cookie + CSRF token).
+
+A save is acknowledged when its 303 reached the client. Every acknowledged plan must be there after the
+restart and intact (its page shows its seven days and the values it was saved with, its .ics parses);
+saves that were in flight at the kill may or may not exist.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from tests.web.conftest import form_of
+
+ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+TIMEOUT = 15  # seconds for any one HTTP request
+FIRST_SAVES = 20
+BURST_THREADS = 6
+BURST_ACKS_BEFORE_KILL = 8
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn in a new session (so os.killpg reaches the master and every worker), on a given database."""
+
+    def __init__(self, workdir: Path, name: str) -> None:
+        self.port = _free_port()
+        env = {**os.environ, "HOST": HOST, "PORT": str(self.port), "BACKSTRIDE_INSTANCE": str(workdir / "instance"),
+               "DATABASE_URL": f"sqlite:///{workdir / 'plans.db'}", "SECRET_KEY": "restart-test",
+               "BACKSTRIDE_RATE_LIMIT": "1000000/minute", "BACKSTRIDE_INSECURE_COOKIES": "1"}
+        self.log_path = workdir / f"gunicorn-{name}.log"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "planner.web:create_app()"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_ready(self, timeout: float = 40) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, f"gunicorn exited with {self.proc.returncode}\n{self.log()}"
+            with contextlib.suppress(OSError):
+                status, _, _ = request(self.port, "GET", "/healthz", timeout=2)
+                if status == 200:
+                    return
+            time.sleep(0.1)
+        raise AssertionError(f"gunicorn not ready after {timeout} s\n{self.log()}")
+
+    def workers(self) -> list[int]:
+        pids: set[int] = set()
+        for task in Path(f"/proc/{self.proc.pid}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                pids.update(int(p) for p in (task / "children").read_text().split())
+        return sorted(pids)
+
+    def kill_9(self) -> None:
+        """SIGKILL to the master and all its workers at once; returns when every one of them is dead."""
+        workers = self.workers()
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, f"workers {workers} survived SIGKILL"
+            time.sleep(0.05)
+
+    def terminate(self) -> int:
+        self.proc.send_signal(signal.SIGTERM)
+        return self.proc.wait(timeout=30)
+
+    def log(self) -> str:
+        self._log.flush()
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-40:])
+
+    def close(self) -> None:
+        """Whatever happened: nothing of this server keeps running."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=10)
+        self._log.close()
+
+
+def _alive(pid: int) -> bool:
+    """True unless the process is gone or a zombie (a zombie holds no files, locks or sockets)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
+def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
+            timeout: float = TIMEOUT) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        headers_out = {k.lower(): v for k, v in response.getheaders()}
+        headers_out["set-cookie"] = "\n".join(response.headers.get_all("Set-Cookie") or [])
+        return response.status, headers_out, data
+    finally:
+        conn.close()
+
+
+class Browser:
+    """One browser session: a cookie jar and the CSRF token of the form it opened."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        status, _, body = self.get("/")
+        assert status == 200
+        self.form = form_of(body.decode())
+        assert self.form.get("csrf_token")
+
+    def _send(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        status, out, data = request(self.port, method, path, body, headers)
+        for line in filter(None, out["set-cookie"].split("\n")):
+            jar = SimpleCookie()
+            jar.load(line)
+            self.cookies.update({name: morsel.value for name, morsel in jar.items()})
+        return status, out, data
+
+    def get(self, path: str):
+        return self._send("GET", path)
+
+    def save(self, name: str, minutes: int) -> str | None:
+        """POST /save; the page token when the 303 arrived, None for any other answer."""
+        form = self.form.copy()
+        form["name"], form["run_tue_minutes"] = name, str(minutes)
+        body = urllib.parse.urlencode(list(form.items(multi=True))).encode()
+        status, headers, _ = self._send("POST", "/save", body, {"Content-Type": "application/x-www-form-urlencoded"})
+        location = headers.get("location", "")
+        if status == 303 and location.startswith("/p/"):
+            return location.removeprefix("/p/")
+        return None
+
+
+def plan_values(i: int, tag: str) -> tuple[str, int]:
+    """The name and Tuesday minutes save number i is made with, so each saved plan is recognisable."""
+    return f"Restart {tag} {i:03d}", 25 + i % 26
+
+
+@pytest.fixture
+def servers(tmp_path):
+    """Start servers on the test's database (tmp_path); every one is killed at teardown, whatever happened."""
+    started: list[Server] = []
+
+    def start(name: str) -> Server:
+        server = Server(tmp_path, name)
+        started.append(server)
+        server.wait_ready()
+        return server
+
+    yield start
+    for server in started:
+        server.close()
+
+
+def assert_all_there(port: int, acknowledged: dict[str, tuple[str, int]]) -> None:
+    """Every acknowledged plan opens with seven days and its own values, and its calendar parses."""
+    for token, (name, minutes) in acknowledged.items():
+        status, _, body = request(port, "GET", f"/p/{token}")
+        assert status == 200, f"acknowledged save {name!r} is missing after the restart ({status})"
+        html = body.decode()
+        assert html.count('<li class="day"') == 7, name
+        form = form_of(html)
+        assert (form["name"], form["run_tue_minutes"]) == (name, str(minutes))
+        status, headers, ics = request(port, "GET", f"/p/{token}/week.ics?weeks=1")
+        assert status == 200 and headers["content-type"].startswith("text/calendar"), name
+        calendar = Calendar.from_ical(ics)
+        events = calendar.walk("VEVENT")
+        assert events, f"{name}: a calendar without events"
+        assert name in ics.decode(), f"{name}: the calendar does not carry the plan's name"
+        assert all(event.get("UID") and event.get("DTSTART") for event in events), name
+
+
+def assert_database_sound(path: Path, at_least: int, at_most: int) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        count = db.execute("SELECT count(*) FROM saved_plans").fetchone()[0]
+    assert at_least <= count <= at_most
+
+
+def save_many(port: int, tag: str, numbers: range) -> dict[str, tuple[str, int]]:
+    browser, saved = Browser(port), {}
+    for i in numbers:
+        values = plan_values(i, tag)
+        token = browser.save(*values)
+        assert token, f"save {i} was not acknowledged"
+        saved[token] = values
+    return saved
+
+
+def test_every_acknowledged_save_survives_a_kill_9_of_gunicorn_mid_burst(servers, tmp_path):
+    first = servers("first")
+    acknowledged = save_many(first.port, "before", range(FIRST_SAVES))
+
+    lock = threading.Lock()
+    burst_acks: dict[str, tuple[str, int]] = {}
+    attempts = {"started": 0, "in_flight_at_kill": 0}
+    killed = threading.Event()
+    enough = threading.Event()
+    counter = iter(range(FIRST_SAVES, 10_000))
+    failures: list[BaseException] = []
+
+    def saver() -> None:
+        try:
+            browser = Browser(first.port)
+        except BaseException as error:  # noqa: BLE001 - the test fails on it below
+            failures.append(error)
+            return
+        while True:
+            with lock:
+                if killed.is_set():
+                    return
+                values = plan_values(next(counter), "burst")
+                attempts["started"] += 1
+            try:
+                token = browser.save(*values)
+            except (OSError, http.client.HTTPException):  # the server died under it: unacknowledged
+                with lock:
+                    attempts["in_flight_at_kill"] += 1
+                return
+            if token is None:  # an answer other than 303 is no acknowledgement (and should not happen)
+                failures.append(AssertionError(f"save {values} answered without a 303"))
+                return
+            with lock:
+                burst_acks[token] = values  # a 303 received, even after the kill: the save was committed
+                if len(burst_acks) >= BURST_ACKS_BEFORE_KILL:
+                    enough.set()
+
+    threads = [threading.Thread(target=saver, daemon=True) for _ in range(BURST_THREADS)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert enough.wait(timeout=30), f"the burst saved only {len(burst_acks)} plans\n{first.log()}"
+    finally:
+        with lock:
+            killed.set()
+        first.kill_9()  # the master and every worker, mid-burst
+    for thread in threads:
+        thread.join(timeout=TIMEOUT + 5)
+    assert not any(thread.is_alive() for thread in threads)
+    assert not failures, failures
+    assert attempts["in_flight_at_kill"] >= 1, "the kill came between requests, not in the middle of the burst"
+
+    print(f"burst: {attempts['started']} saves started, {len(burst_acks)} acknowledged, "
+          f"{attempts['in_flight_at_kill']} cut off by the kill")
+    acknowledged.update(burst_acks)
+    assert_database_sound(tmp_path / "plans.db", at_least=len(acknowledged), at_most=FIRST_SAVES + attempts["started"])
+    second = servers("second")
+    assert_all_there(second.port, acknowledged)
+    assert save_many(second.port, "after", range(2)), "the restarted server does not save"
+    second.terminate()
+
+
+def test_a_plain_restart_keeps_every_plan(servers, tmp_path):
+    first = servers("first")
+    acknowledged = save_many(first.port, "kept", range(10))
+    assert first.terminate() == 0, first.log()
+    second = servers("second")
+    assert_all_there(second.port, acknowledged)
+    acknowledged.update(save_many(second.port, "more", range(10, 13)))
+    assert second.terminate() == 0, second.log()
+    assert_database_sound(tmp_path / "plans.db", at_least=len(acknowledged), at_most=len(acknowledged))
