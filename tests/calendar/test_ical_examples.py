@@ -13,7 +13,7 @@ STAMP = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("weeks", [1, 3])
+@pytest.mark.parametrize("weeks", [1, 3, 12])
 def test_every_example_exports_one_event_per_item_and_week_at_the_plans_local_times(name, weeks):
     plan = example_plan(name)
     ics = build_calendar(plan, uid_base="example.test", stamp=STAMP, weeks=weeks, reminder_minutes=10)
