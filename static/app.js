@@ -10,6 +10,19 @@
     } catch (e) { /* keep the server's default */ }
     field.dataset.browserDefault = "done";
   }
+  // A live update swaps in only the plan and the error messages (out of band): mark the fields to match,
+  // as the server does on a full page (aria-invalid, and .has-error on a field's wrapper).
+  function markInvalid() {
+    var inputs = document.querySelectorAll("#planner [aria-describedby^='err-']");
+    for (var i = 0; i < inputs.length; i++) {
+      var message = document.getElementById(inputs[i].getAttribute("aria-describedby"));
+      var bad = !!(message && message.textContent.trim());
+      if (bad) inputs[i].setAttribute("aria-invalid", "true"); else inputs[i].removeAttribute("aria-invalid");
+      var wrapper = inputs[i].closest(".field");
+      if (wrapper) wrapper.classList.toggle("has-error", bad);
+    }
+  }
   document.addEventListener("DOMContentLoaded", defaultZone);
   document.addEventListener("htmx:afterSettle", defaultZone);
+  document.addEventListener("htmx:afterSettle", markInvalid);
 })();

@@ -45,7 +45,17 @@ def test_a_bad_value_shows_its_message_next_to_the_field_and_keeps_the_value(pag
     expect(message).to_be_visible()
     expect(minutes).to_have_value("999")
     expect(minutes).to_have_attribute("aria-describedby", "err-run_tue_minutes")
-    expect(page.locator("#plan .error-summary")).to_contain_text("Tuesday run minutes")
+    expect(minutes).to_have_attribute("aria-invalid", "true")
+    summary_link = page.locator("#plan .error-summary a", has_text="Tuesday run minutes")
+    expect(summary_link).to_be_visible()
+    summary_link.click()
+    expect(minutes).to_be_focused()
+
+    minutes.fill("40")
+    minutes.press("Tab")
+    expect(message).to_be_empty()
+    expect(minutes).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#plan ol.week > li.day")).to_have_count(7)
 
 
 def test_a_red_flag_answer_gives_urgent_advice_and_no_plan(page: Page) -> None:

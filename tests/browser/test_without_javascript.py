@@ -26,6 +26,8 @@ def test_without_javascript_a_user_can_plan_fix_a_mistake_and_save(new_context) 
     expect(page.locator("input[name=run_tue_minutes]")).to_have_value("999")
     expect(page.locator("input[name=run_tue_minutes]")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("ol.week")).to_have_count(0)
+    for link in page.locator(".error-summary a").all():  # every message links to its field
+        expect(page.locator(link.get_attribute("href") or "#missing")).to_have_count(1)
 
     page.locator("input[name=run_tue_minutes]").fill("40")
     page.get_by_role("button", name="Save and get a link").click()
