@@ -63,28 +63,35 @@ def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, mo
                       longest: int) -> list[tuple[Exercise, ...]]:
     """Candidate exercise sets for one session: at most one light set (no loaded strength) and one loaded set.
 
-    Sets are runs of consecutive exercises in the allowed list, rotated by the day so that different days
-    start from different exercises (R16 variety by construction), and only sets whose minutes fit a session
-    (R11) are kept. Offering two sets instead of every combination keeps minutes arithmetic out of the
+    Each set starts at an exercise chosen by the day (so different days start from different exercises:
+    R16 variety by construction) and takes the next exercises in catalogue order until its minutes fit a
+    session (R11). Offering two sets instead of every combination keeps minutes arithmetic out of the
     search, which is what lets the model prove optimality in milliseconds. Deterministic."""
-    n = len(exercises)
-    if n == 0:
-        return []
-    ring = exercises[day % n:] + exercises[:day % n]
-    light: tuple[Exercise, ...] | None = None
-    loaded: tuple[Exercise, ...] | None = None
-    for size in range(fewest, min(most, n) + 1):
-        for start in range(n):
-            chosen = tuple(ring[(start + i) % n] for i in range(size))
-            if not shortest <= sum(e.minutes for e in chosen) <= longest:
-                continue
-            if any(e.loaded for e in chosen):
-                loaded = loaded or chosen
-            else:
-                light = light or chosen
-            if light and loaded:
-                return [light, loaded]
-    return [t for t in (light, loaded) if t]
+    light = [e for e in exercises if not e.loaded]
+    loaded = [e for e in exercises if e.loaded]
+    out: list[tuple[Exercise, ...]] = []
+    for first_pool, rest_pool in ((light, light), (loaded, list(exercises))):
+        if not first_pool:
+            continue
+        for shift in range(len(first_pool)):
+            first = first_pool[(day + shift) % len(first_pool)]
+            ring = rest_pool[rest_pool.index(first):] + rest_pool[:rest_pool.index(first)]
+            chosen = _fit(ring, fewest, most, shortest, longest)
+            if chosen:
+                out.append(chosen)
+                break
+    return out
+
+
+def _fit(ring: list[Exercise], fewest: int, most: int, shortest: int, longest: int) -> tuple[Exercise, ...] | None:
+    """The shortest prefix of `ring` with fewest..most exercises whose minutes lie in [shortest, longest]."""
+    for size in range(fewest, min(most, len(ring)) + 1):
+        minutes = sum(e.minutes for e in ring[:size])
+        if minutes > longest:
+            return None
+        if minutes >= shortest:
+            return tuple(ring[:size])
+    return None
 
 
 @dataclass(frozen=True)
