@@ -32,6 +32,8 @@ def create_plan() -> Response:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         return error(400, f"the body is not valid JSON: {exc}")
+    except RecursionError:  # json.loads gives up on deep nesting (a few thousand brackets fit in 64 KB)
+        return error(400, "the body is not valid JSON: nested too deeply")
     try:
         plan_request = service.parse_api(data)
     except RequestError as exc:
