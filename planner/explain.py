@@ -25,7 +25,7 @@ def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None) -> list[
 
     One objective-free model is built and re-solved under different assumption sets."""
     wm = wm or WeekModel(inst, wishes="assumed", objective=False)
-    solver = wm.solver()
+    solver = wm.solver(presolve=False)
     if solver.Solve(wm.model) != cp_model.INFEASIBLE:
         return []
     by_index = {lit.Index(): wid for wid, (lit, _) in wm.wishes.items()}
@@ -36,7 +36,7 @@ def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None) -> list[
     def infeasible_with(wish_ids: list[str]) -> bool:
         wm.model.ClearAssumptions()
         wm.model.AddAssumptions([wm.wishes[w][0] for w in wish_ids])
-        return wm.solver().Solve(wm.model) == cp_model.INFEASIBLE
+        return wm.solver(presolve=False).Solve(wm.model) == cp_model.INFEASIBLE
 
     # deletion-based minimisation: drop each wish whose removal keeps the set infeasible
     kept = list(core)

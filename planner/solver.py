@@ -350,10 +350,12 @@ class WeekModel:
         m.Minimize(sum(p.weight * p.term for p in self.penalties))
 
     # --- solving ---------------------------------------------------------------------------------------
-    def solver(self) -> cp_model.CpSolver:
-        """A solver with the deterministic settings of data/rules.toml [solver]."""
+    def solver(self, presolve: bool = True) -> cp_model.CpSolver:
+        """A solver with the deterministic settings of data/rules.toml [solver]. The explanation's many small
+        feasibility checks run without presolve, which costs more than it saves on them (measured 3x)."""
         s = self.inst.rules.solver
         solver = cp_model.CpSolver()
+        solver.parameters.cp_model_presolve = presolve
         solver.parameters.num_workers = s.num_workers
         solver.parameters.random_seed = s.random_seed
         solver.parameters.max_time_in_seconds = s.max_time_seconds

@@ -194,7 +194,7 @@ def form_from_request(data: Mapping[str, Any]) -> dict[str, Any]:
 def form_from_submission(form: MultiDict[str, str]) -> dict[str, Any]:
     """The user's submitted values exactly as typed (cut to a sane length), to re-render after an error."""
     values: dict[str, Any] = {}
-    for key in form.keys():
+    for key in form:  # MultiDict iterates its distinct keys
         if key in ("weak_areas", "equipment", "flags"):
             values[key] = [v[:MAX_TEXT] for v in form.getlist(key)]
         elif key != "csrf_token":
