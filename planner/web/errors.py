@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from planner.store import StoreUnavailable
+from planner.web.limits import limiter
 
 log = logging.getLogger("backstride")
 
@@ -84,7 +86,10 @@ def register(app: Flask) -> None:
 
 
 def _retry_after(exc: HTTPException) -> str:
-    """Seconds until the limit resets (flask-limiter sets Retry-After on its own response)."""
+    """Seconds until the breached limit resets (an hourly limit means up to an hour, not a minute)."""
+    breached = limiter.current_limit
+    if breached is not None:  # floored as flask-limiter floors the Retry-After it sets, so the two agree
+        return str(max(1, int(breached.reset_at - time.time())))
     response = exc.get_response()
     value = response.headers.get("Retry-After") if response is not None else None
     return value if value and value.isdigit() else "60"
