@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, request
+from flask import Flask, abort, g, request
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 
@@ -77,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["backstride.knowledge"] = load_knowledge(app.config.get("DATA_DIR"))
 
     HTMX(app)
+    _unnamed_form_parts(app)  # before CSRFProtect: its token lookup fails on such a part
     csrf = CSRFProtect(app)
     limiter.init_app(app)
     _logging(app)
@@ -89,6 +90,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     errors.register(app)
     return app
+
+
+def _unnamed_form_parts(app: Flask) -> None:
+    """A multipart part without a name lands in request.form under the key None: refuse it as unreadable (400)
+    instead of letting Flask-WTF's CSRF lookup crash on `None.endswith` (a 500)."""
+    @app.before_request
+    def _refuse() -> None:
+        if request.mimetype == "multipart/form-data" and None in request.form:
+            abort(400, description="Every part of the form must have a name.")
 
 
 def _logging(app: Flask) -> None:

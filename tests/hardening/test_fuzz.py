@@ -143,6 +143,9 @@ def test_a_mangled_form_never_fails_and_every_422_says_beside_a_field_what_is_wr
     event(f"{post['path']} {status}")
     assert status < 500, html[-3000:]
     assert "Traceback" not in html
+    if status == 400 and "must have a name" in html:  # a multipart part whose name the parser cannot read
+        assert post["encoding"] == "multipart" and any(set(k) & set('\r\n"\\') for k, _ in pairs), pairs
+        return
     if not csrf_intact:
         assert status == 400 and "security token" in html
         return

@@ -154,6 +154,16 @@ def test_a_csrf_token_from_another_session_or_a_forged_one_is_refused(app, clien
     assert client.get(saved_link).status_code == 200
 
 
+def test_a_multipart_part_without_a_name_is_a_400_not_a_crash(client, example_form):
+    body = (b"--X\r\nContent-Disposition: form-data\r\n\r\nvalue\r\n--X\r\n"
+            b'Content-Disposition: form-data; name="csrf_token"\r\n\r\n' + example_form["csrf_token"].encode()
+            + b"\r\n--X--\r\n")
+    for data in (body, body.replace(example_form["csrf_token"].encode(), b"")):
+        response = client.post("/plan", data=data, content_type="multipart/form-data; boundary=X")
+        assert response.status_code == 400
+        assert "must have a name" in response.get_data(as_text=True)
+
+
 # --- rate limits -----------------------------------------------------------------------------------------
 
 @pytest.fixture
