@@ -106,7 +106,11 @@ def build_calendar(plan: Mapping[str, Any], *, uid_base: str, stamp: dt.datetime
 
 
 def item_fingerprint(item: Mapping[str, Any]) -> str:
-    """A stable hash of what a calendar shows of an item, so storage bumps SEQUENCE only when it changes."""
+    """A stable hash of what a calendar shows of an item, so storage bumps SEQUENCE only when it changes.
+
+    Covers kind, start, minutes, run kind and minutes asked for, exercises (with dose, cue and cautions)
+    and reasons; not the rule ids, which no event shows. The item key (and so the weekday) is the identity.
+    """
     visible = {
         "kind": item.get("kind"),
         "start": item.get("start"),

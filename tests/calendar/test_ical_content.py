@@ -141,7 +141,7 @@ def test_every_event_is_stamped_in_utc_and_starts_at_sequence_zero():
     assert {int(e["SEQUENCE"]) for e in cal.events} == {0}
 
 
-def test_events_are_opaque_and_public_detail_is_not_marked_private():
+def test_events_block_the_time_and_only_busy_only_events_are_private():
     _, cal = export(small_plan())
     assert {str(e["TRANSP"]) for e in cal.events} == {"OPAQUE"}
     assert all("CLASS" not in e for e in cal.events)
