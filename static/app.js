@@ -22,6 +22,16 @@
       if (wrapper) wrapper.classList.toggle("has-error", bad);
     }
   }
+  // A change re-plans in the background through the form's own hx-post. htmx would send it to the formaction
+  // of the submit button last clicked: after "Save and get a link", to /save a second time (a stored copy
+  // whose link nobody gets). The save buttons keep their own hx-sync, so a preview never aborts a save.
+  function previewToPlan(evt) {
+    var form = evt.detail.elt, trigger = evt.detail.triggeringEvent;
+    if (form && form.id === "planner" && trigger && trigger.type === "change") {
+      evt.detail.path = form.getAttribute("hx-post");
+    }
+  }
+  document.addEventListener("htmx:configRequest", previewToPlan);
   document.addEventListener("DOMContentLoaded", defaultZone);
   document.addEventListener("htmx:afterSettle", defaultZone);
   document.addEventListener("htmx:afterSettle", markInvalid);

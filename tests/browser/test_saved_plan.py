@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.browser.helpers import save_example_week
+from tests.browser.helpers import SAVED_URL, plan_example_week, save_example_week
 
 pytestmark = pytest.mark.browser
 
@@ -64,3 +65,43 @@ def test_the_saved_week_downloads_as_ics_and_its_feed_serves_the_same_events(pag
     assert response.status == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     assert len(_events(response.body())) == items
+
+
+def _slow_saves(page: Page, seconds: float) -> list[str]:
+    """Answers to /save arrive `seconds` late, as from a busy server; returns the log of requests to /save
+    and /plan ("POST /save", "aborted /save", ...)."""
+    log: list[str] = []
+
+    def slow(route) -> None:
+        response = route.fetch()
+        time.sleep(seconds)
+        route.fulfill(response=response)
+
+    def watched(url: str) -> str | None:
+        path = url.split("127.0.0.1", 1)[-1].split("/", 1)[-1]
+        return path if path in ("save", "plan") else None
+
+    page.route("**/save", slow)
+    page.on("request", lambda r: watched(r.url) and log.append(f"{r.method} /{watched(r.url)}"))
+    page.on("requestfailed", lambda r: watched(r.url) and log.append(f"aborted /{watched(r.url)}"))
+    return log
+
+
+def test_saving_right_after_an_edit_stores_one_plan_and_opens_its_link(page: Page) -> None:
+    plan_example_week(page)
+    log = _slow_saves(page, 1.0)
+    minutes = page.locator("input[name=run_tue_minutes]")
+    minutes.fill("50")
+    # the click moves focus off the field: its change re-plans 500 ms later, while the save is still running
+    page.get_by_role("button", name="Save and get a link").click()
+    expect(page).to_have_url(SAVED_URL)
+    expect(page.locator("input[name=run_tue_minutes]")).to_have_value("50")
+    assert log.count("POST /save") == 1 and "aborted /save" not in log, log
+
+
+def test_a_double_click_on_save_stores_one_plan(page: Page) -> None:
+    plan_example_week(page)
+    log = _slow_saves(page, 0.5)
+    page.get_by_role("button", name="Save and get a link").dblclick()
+    expect(page).to_have_url(SAVED_URL)
+    assert log.count("POST /save") == 1 and "aborted /save" not in log, log
