@@ -15,6 +15,7 @@ from flask import Flask, abort, g, request
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 
+from planner.datafile import DataError
 from planner.knowledge import load_knowledge
 from planner.web.limits import limiter
 
@@ -74,7 +75,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
     # Data files are validated at start: a broken file stops the app with the message naming file/entry/field.
-    app.extensions["backstride.knowledge"] = load_knowledge(app.config.get("DATA_DIR"))
+    try:
+        app.extensions["backstride.knowledge"] = load_knowledge(app.config.get("DATA_DIR"))
+    except DataError as exc:
+        message = f"Backstride cannot start: a data file is broken.\n{exc}"
+        print(message, file=sys.stderr)
+        raise SystemExit(message) from None
 
     HTMX(app)
     _unnamed_form_parts(app)  # before CSRFProtect: its token lookup fails on such a part
