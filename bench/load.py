@@ -81,7 +81,7 @@ def free_port() -> int:
 class Server:
     """gunicorn as `make run` starts it, in its own session (process group) with a private database."""
 
-    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="backstride-load-"))
         self.port = free_port()
         env = {**os.environ, "HOST": HOST, "PORT": str(self.port), "BACKSTRIDE_INSTANCE": str(self.dir / "instance"),
@@ -91,7 +91,8 @@ class Server:
         self.log_path = self.dir / "gunicorn.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "planner.web:create_app()"],
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *(extra_args or []),
+             "planner.web:create_app()"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, timeout: float = 60.0) -> None:
@@ -199,12 +200,14 @@ class WorkerWatch(threading.Thread):
         super().__init__(daemon=True)
         self.server, self.stop_event = server, threading.Event()
         self.peak_kb: dict[int, int] = {}
+        self.ticks: dict[int, int] = {}  # CPU ticks at the last sample (a worker's own, at its exit)
 
     def sample(self) -> None:
         for pid in self.server.workers():
             hwm = status_kb(pid, "VmHWM")
             if hwm is not None:
                 self.peak_kb[pid] = max(hwm, self.peak_kb.get(pid, 0))
+                self.ticks[pid] = max(cpu_ticks(pid), self.ticks.get(pid, 0))
 
     def run(self) -> None:
         while not self.stop_event.wait(0.5):
@@ -317,6 +320,7 @@ class Client:
 
 
 FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
+HTMX_HEADERS = {**FORM_HEADERS, "HX-Request": "true", "HX-Target": "plan", "HX-Trigger": "planner"}
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
 
@@ -324,11 +328,12 @@ class User(threading.Thread):
     """A virtual user: opens the form, saves once (warm-up), then loops over the weighted mix."""
 
     def __init__(self, index: int, port: int, examples: list[dict[str, Any]], start: threading.Barrier,
-                 stop_at: list[float], think: float) -> None:
+                 stop_at: list[float], think: float, mix: dict[str, int], htmx: bool) -> None:
         super().__init__(name=f"user-{index}", daemon=True)
         self.rng = random.Random(index)
         self.client = Client(port)
         self.examples, self.start_barrier, self.stop_at, self.think = examples, start, stop_at, think
+        self.mix, self.htmx = mix, htmx
         self.form: list[tuple[str, str]] = []
         self.tokens: list[str] = []
         self.latencies: dict[str, list[float]] = defaultdict(list)
@@ -380,7 +385,8 @@ class User(threading.Thread):
         if endpoint == "GET /":
             self.get_form()
         elif endpoint == "POST /plan":
-            status, _, body = c.request("POST", "/plan", self.varied_form(), FORM_HEADERS)
+            headers = HTMX_HEADERS if self.htmx else FORM_HEADERS
+            status, _, body = c.request("POST", "/plan", self.varied_form(), headers)
             if status != 200:
                 raise HttpError(f"answered {status}")
             if body.count(b'<li class="day"') != 7:
@@ -416,7 +422,7 @@ class User(threading.Thread):
             return
         if self.setup_error:
             return
-        names, weights = list(ENDPOINTS), list(ENDPOINTS.values())
+        names, weights = list(self.mix), list(self.mix.values())
         while time.monotonic() < self.stop_at[0]:
             endpoint = self.rng.choices(names, weights)[0]
             started = time.perf_counter()
@@ -441,25 +447,35 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)]
 
 
-def gunicorn_settings() -> dict[str, Any]:
-    """workers/threads/max_requests as gunicorn.conf.py resolves them in this environment."""
+def gunicorn_settings(env: dict[str, str]) -> dict[str, Any]:
+    """workers/threads/max_requests as gunicorn.conf.py resolves them with the server's environment."""
     namespace: dict[str, Any] = {}
-    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     return {k: namespace.get(k) for k in ("workers", "threads", "worker_class", "max_requests", "keepalive")}
 
 
-def run(users: int, duration: float, think: float) -> dict[str, Any]:
+def run(users: int, duration: float, think: float, mix: dict[str, int] | None = None,
+        server_env: dict[str, str] | None = None, htmx: bool = True,
+        server_args: list[str] | None = None) -> dict[str, Any]:
     examples = [json.loads(p.read_text()) for p in sorted(EXAMPLES.glob("*.json"))]
+    mix = mix or ENDPOINTS
     load_before = os.getloadavg()
-    server = Server()
+    server = Server(server_env, server_args)
     try:
         server.wait_ready()
         watch = WorkerWatch(server)
         watch.sample()
         initial_workers = set(server.workers())
+        ticks_at_start = dict(watch.ticks)
         start_barrier = threading.Barrier(users + 1)
         stop_at = [math.inf]
-        crew = [User(i, server.port, examples, start_barrier, stop_at, think) for i in range(users)]
+        crew = [User(i, server.port, examples, start_barrier, stop_at, think, mix, htmx) for i in range(users)]
         for user in crew:
             user.start()
         start_barrier.wait(timeout=120)
@@ -484,6 +500,7 @@ def run(users: int, duration: float, think: float) -> dict[str, Any]:
         final_hwm = {pid: status_kb(pid, "VmHWM") or 0 for pid in final_workers}  # at the end, before stopping
         for pid, kb in final_hwm.items():
             watch.peak_kb[pid] = max(kb, watch.peak_kb.get(pid, 0))
+        watch.sample()
         load_after = os.getloadavg()
         log_lines = len(server.log_path.read_bytes().splitlines())
     finally:
@@ -499,13 +516,13 @@ def run(users: int, duration: float, think: float) -> dict[str, Any]:
             errors[name] += count
         samples.extend(user.error_samples)
     rows = {}
-    for name in ENDPOINTS:
+    for name in mix:
         values = sorted(latencies[name])
         rows[name] = {"count": len(values), "p50_ms": percentile(values, 50), "p95_ms": percentile(values, 95),
                       "p99_ms": percentile(values, 99), "errors": errors[name]}
     total = sum(r["count"] for r in rows.values())
     all_values = sorted(v for values in latencies.values() for v in values)
-    solved = sum(rows[name]["count"] - rows[name]["errors"] for name in SOLVES)
+    solved = sum(rows[name]["count"] - rows[name]["errors"] for name in SOLVES if name in rows)
     ticks_per_s = os.sysconf("SC_CLK_TCK")
     cores = os.cpu_count() or 1
     window = (total1 - total0) / cores / ticks_per_s  # seconds of wall time the CPU counters span
@@ -513,9 +530,14 @@ def run(users: int, duration: float, think: float) -> dict[str, Any]:
     server_cores = (gunicorn1 - gunicorn0) / ticks_per_s / window
     self_cores = ((self1.ru_utime + self1.ru_stime) - (self0.ru_utime + self0.ru_stime)) / window
     peak_mb = {pid: kb / 1024 for pid, kb in sorted(watch.peak_kb.items())}
-    plan_p99, static_p99 = rows["POST /plan"]["p99_ms"], rows["GET /static/app.css"]["p99_ms"]
+    worker_cores = {str(pid): (ticks - ticks_at_start.get(pid, 0)) / ticks_per_s / window
+                    for pid, ticks in sorted(watch.ticks.items())}
+    plan_p99 = rows.get("POST /plan", {}).get("p99_ms", math.nan)
+    static_p99 = rows.get("GET /static/app.css", {}).get("p99_ms", math.nan)
     result = {
-        "users": users, "duration_s": round(elapsed, 2), "think_s": think, "gunicorn": gunicorn_settings(),
+        "users": users, "duration_s": round(elapsed, 2), "think_s": think, "mix": mix, "htmx_plan": htmx,
+        "server_args": server_args or [],
+        "gunicorn": gunicorn_settings(server_env or {}),
         "requests": total, "requests_per_s": total / elapsed,
         "overall": {"p50_ms": percentile(all_values, 50), "p95_ms": percentile(all_values, 95),
                     "p99_ms": percentile(all_values, 99)},
@@ -525,6 +547,8 @@ def run(users: int, duration: float, think: float) -> dict[str, Any]:
         "worker_peak_rss_mb": {str(pid): round(mb, 1) for pid, mb in peak_mb.items()},
         "workers_at_end": final_workers, "workers_at_start": sorted(initial_workers),
         "workers_recycled": len(set(watch.peak_kb) - set(final_workers)),
+        "worker_cpu_cores": worker_cores,
+        "server_cpu_ms_per_request": (gunicorn1 - gunicorn0) / ticks_per_s * 1000 / total if total else math.nan,
         "plan_p99_over_static_p99": plan_p99 / static_p99 if static_p99 else math.nan,
         "loadavg_before": load_before, "loadavg_after": load_after,
         "cpu_cores_busy": {"machine": busy_cores, "gunicorn": server_cores, "load_generator": self_cores,
@@ -544,7 +568,9 @@ def run(users: int, duration: float, think: float) -> dict[str, Any]:
 def print_table(r: dict[str, Any]) -> None:
     g = r["gunicorn"]
     print(f"Backstride load test: {r['users']} users, {r['duration_s']:.1f} s, think {r['think_s']:g} s; gunicorn "
-          f"{g['workers']} workers x {g['threads']} {g['worker_class']} threads, max_requests {g['max_requests']}")
+          f"{g['workers']} workers x {g['threads']} {g['worker_class']} threads, max_requests {g['max_requests']}"
+          + (f" (overridden: {' '.join(r['server_args'])})" if r["server_args"] else "")
+          + ("" if r["htmx_plan"] else "; POST /plan without htmx"))
     print(f"requests: {r['requests']}  ({r['requests_per_s']:.1f}/s)   solved plans/s (plan + API): "
           f"{r['solved_plans_per_s']:.1f}   errors: {r['errors']}   keep-alive retries: {r['keepalive_retries']}")
     print()
@@ -561,7 +587,9 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"worker peak RSS (VmHWM): {rss}  (recycled during the run: {r['workers_recycled']})")
     c = r["cpu_cores_busy"]
     print(f"CPU (cores busy of {c['cores']}): machine {c['machine']:.2f} = gunicorn {c['gunicorn']:.2f}"
-          f" + load generator {c['load_generator']:.2f} + other {c['other']:.2f}")
+          f" + load generator {c['load_generator']:.2f} + other {c['other']:.2f};  per worker: "
+          + ", ".join(f"{pid}: {cores:.2f}" for pid, cores in r["worker_cpu_cores"].items())
+          + f";  server CPU per request: {r['server_cpu_ms_per_request']:.1f} ms")
     before, after = r["loadavg_before"], r["loadavg_after"]
     print(f"load average before: {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}   "
           f"after: {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}")
@@ -580,8 +608,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of measured load")
     parser.add_argument("--think", type=float, default=0.0, help="mean seconds between a user's requests")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--mix", help="endpoint weights instead of the default mix, e.g. 'POST /plan=1,GET /=1'")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (WEB_CONCURRENCY) instead of the config's")
+    parser.add_argument("--threads", type=int, help="threads per worker (GUNICORN_THREADS) instead of the config's")
+    parser.add_argument("--no-htmx", action="store_true",
+                        help="POST /plan as a plain form post (whole page), not as the page's htmx request (fragment)")
+    parser.add_argument("--server-arg", action="append", default=[],
+                        help="extra gunicorn argument overriding the config, e.g. --server-arg=--worker-class=sync")
     args = parser.parse_args(argv)
-    result = run(args.users, args.duration, args.think)
+    mix = None
+    if args.mix:
+        mix = {name.strip(): int(weight) for name, weight in (part.rsplit("=", 1) for part in args.mix.split(","))}
+        unknown = set(mix) - set(ENDPOINTS)
+        if unknown:
+            parser.error(f"unknown endpoints {sorted(unknown)}; choose from {list(ENDPOINTS)}")
+    server_env = {}
+    if args.workers:
+        server_env["WEB_CONCURRENCY"] = str(args.workers)
+    if args.threads:
+        server_env["GUNICORN_THREADS"] = str(args.threads)
+    result = run(args.users, args.duration, args.think, mix, server_env, not args.no_htmx, args.server_arg)
     if args.json:
         print(json.dumps(result, indent=2, default=str))
     else:
