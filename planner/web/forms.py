@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from planner.request import AREAS, DAY_NAMES, WEEKDAYS, FieldError
 
-RUN_CHOICES = (("rest", "Rest"), ("easy", "Easy run"), ("long", "Long run"), ("quality", "Quality run"))
+RUN_CHOICES = (("rest", "Rest"), ("easy", "Easy"), ("long", "Long"), ("quality", "Quality"))
 PAIN_NEXT = (("usual", "As usual"), ("settles_within_24h", "Worse, settles within 24 h"),
              ("persists", "Worse, still there after 24 h"))
 PAIN_TREND = (("falling", "Getting better"), ("flat", "About the same"), ("rising", "Getting worse"))

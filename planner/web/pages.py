@@ -30,8 +30,8 @@ def readyz() -> Response:
 
 @bp.get("/")
 def index() -> Response:
-    """The planner form, pre-filled with an example week."""
-    return page_or_fragment("planner", values=service.example_values())
+    """The planner form, pre-filled with an example week (with a notice after a plan was deleted)."""
+    return page_or_fragment("planner", values=service.example_values(), deleted=request.args.get("deleted") == "1")
 
 
 @bp.post("/plan")
@@ -114,7 +114,7 @@ def delete(token: str) -> Response:
     """Delete a saved plan and its feed; nothing of it is kept."""
     _load(token)
     store().delete(token)
-    return page_or_fragment("planner", values=service.example_values(), deleted=True)
+    return _see(url_for("pages.index", deleted=1))
 
 
 @bp.post("/p/<token>/feed")

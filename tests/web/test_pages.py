@@ -124,7 +124,8 @@ def test_save_redirects_to_an_unguessable_link_that_reopens_edits_and_deletes(cl
     assert 'name="run_tue_minutes" type="number"' in client.get(link).get_data(as_text=True)
     assert form_of(client.get(link).get_data(as_text=True))["run_tue_minutes"] == "30"
     deleted = client.post(f"{link}/delete", data={"csrf_token": edit["csrf_token"]})
-    assert deleted.status_code == 200
+    assert deleted.status_code == 303 and deleted.headers["Location"] == "/?deleted=1"
+    assert "were deleted" in client.get(deleted.headers["Location"]).get_data(as_text=True)
     assert client.get(link).status_code == 404
 
 
