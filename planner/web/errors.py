@@ -64,8 +64,8 @@ def register(app: Flask) -> None:
         status = exc.code or 500
         if status == 429:
             retry = _retry_after(exc)
-            return _answer(429, f"Too many plans in a short time. Please wait {retry} seconds and try again.",
-                           retry_after=retry)
+            return _answer(429, f"Too many plans in a short time. Please wait {_in_words(int(retry))} and try "
+                                f"again.", retry_after=retry)
         messages = {
             404: "There is no page here. A saved plan's link may have been deleted or mistyped.",
             405: "This address does not accept that kind of request.",
@@ -93,3 +93,11 @@ def _retry_after(exc: HTTPException) -> str:
     response = exc.get_response()
     value = response.headers.get("Retry-After") if response is not None else None
     return value if value and value.isdigit() else "60"
+
+
+def _in_words(seconds: int) -> str:
+    """'45 seconds', '1 minute', '12 minutes' — how long to wait, as a person would say it."""
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minutes"
