@@ -108,3 +108,11 @@ def test_the_table_format_lists_all_seven_days(capsys):
     assert code == 0
     for name in DAY_NAMES:
         assert name in out
+
+
+def test_the_toml_example_plans_the_same_week_as_its_json_twin(capsys):
+    plans = []
+    for suffix in ("toml", "json"):
+        assert main(["plan", str(EXAMPLES / f"green-novice.{suffix}"), "--format", "json"]) == 0
+        plans.append(json.loads(capsys.readouterr().out))
+    assert plans[0]["days"] == plans[1]["days"] and plans[0]["status"] == "optimal"
