@@ -1,6 +1,7 @@
 """Load test of the real server: gunicorn (gunicorn.conf.py) on loopback, N virtual users for D seconds.
 
     uv run --frozen python bench/load.py [--users 16] [--duration 60] [--think 0] [--json]
+        [--mix 'POST /plan=3,GET /=1'] [--workers N] [--threads N] [--server-arg=--keep-alive=0] [--no-htmx]
 
 Starts `gunicorn --config gunicorn.conf.py "planner.web:create_app()"` on a free loopback port with its own
 temporary instance folder and SQLite database (no rate limit, session cookie allowed over http), waits for
@@ -9,7 +10,8 @@ temporary instance folder and SQLite database (no rate limit, session cookie all
 saves one plan (warm-up, not counted). Then each user loops, picking by weight:
 
     GET  /                       the form page
-    POST /plan                   a form solve (the example form, varied: a run's minutes/start, pain, time)
+    POST /plan                   a form solve as the page's htmx sends it (the fragment; --no-htmx: whole page),
+                                 the example form varied: a run's minutes/start, pain, wake time
     POST /api/v1/plans           a JSON solve (data/examples/*.json, a run's minutes varied)
     POST /save                   solve and store (303, not followed)
     GET  /p/<token>/week.ics     a 4-week calendar of one of the user's saved plans
@@ -19,8 +21,9 @@ Users wait `--think` seconds between requests (default 0: closed loop, the serve
 Prints requests/s, per-endpoint count, p50/p95/p99 ms and errors (non-2xx/3xx or exceptions), solved
 plans/s (POST /plan + API), the peak RSS (VmHWM) of each gunicorn worker, the plan-solve p99 / static p99
 ratio, the machine load before/after and where the CPU went (gunicorn, this load generator, the rest of
-the machine: other work disturbs the figures on a small machine). Targets: plan solve p99 <= 100 ms,
->= 50 solved plans/s, RSS <= 200 MB per worker, 0 errors.
+the machine: other work disturbs the figures on a small machine), and each worker's CPU share (gthread
+workers keep their keep-alive connections, so one worker can end up with all the users).
+Targets: plan solve p99 <= 100 ms, >= 50 solved plans/s, RSS <= 200 MB per worker, 0 errors.
 
 A request that fails before any byte of its answer on a reused keep-alive connection (the server closed
 it: keep-alive timeout, worker recycled by max_requests) is retried once on a fresh connection, as
