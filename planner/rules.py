@@ -103,6 +103,7 @@ class Weights(DataModel):
 
 
 class SolverSettings(DataModel):
+    linearization_level: int = Field(default=1, ge=0, le=2)
     max_time_seconds: float = Field(gt=0, le=60)
     max_deterministic_time: float = Field(gt=0, le=60)
     num_workers: int = Field(ge=1, le=8)

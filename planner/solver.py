@@ -365,6 +365,7 @@ class WeekModel:
     def solve(self) -> WeekSolution:
         """Solve with the objective; map every CP-SAT status to a distinct outcome."""
         solver = self.solver()
+        solver.parameters.linearization_level = self.inst.rules.solver.linearization_level
         started = time.perf_counter()
         code = solver.Solve(self.model)
         wall_ms = (time.perf_counter() - started) * 1000
