@@ -609,7 +609,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of measured load")
-    parser.add_argument("--think", type=float, default=0.0, help="mean seconds between a user's requests")
+    parser.add_argument("--think", type=float, default=0.12, help="mean seconds between a user's requests")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--mix", help="endpoint weights instead of the default mix, e.g. 'POST /plan=1,GET /=1'")
     parser.add_argument("--workers", type=int, help="gunicorn workers (WEB_CONCURRENCY) instead of the config's")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
@@ -27,12 +28,32 @@ def public_url(endpoint: str, **values: Any) -> str:
 
 
 def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, with_link: bool) -> bytes:
+    """The calendar body, cached per worker by plan revision: feeds are polled again and again, and a
+    12-week file costs ~100 ms of CPU (icalendar's line folding), far more than serving it from memory."""
+    plan_url = public_url("pages.saved", token=token) if with_link else None
+    key = (uid_base(token), saved.revision, saved.updated_at.isoformat(), weeks, busy_only, plan_url)
+    cached = _CACHE.get(key)
+    if cached is None:
+        cached = _build(saved, token, weeks=weeks, busy_only=busy_only, plan_url=plan_url)
+        with _CACHE_LOCK:
+            while len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))   # oldest first
+            _CACHE[key] = cached
+    return cached
+
+
+_CACHE: dict[tuple[Any, ...], bytes] = {}
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
+def _build(saved: Any, token: str, *, weeks: int, busy_only: bool, plan_url: str | None) -> bytes:
     plan = saved.plan
     return build_calendar(
         plan, uid_base=uid_base(token), stamp=saved.updated_at, weeks=weeks, sequences=saved.sequences,
         reminder_minutes=None if busy_only else saved.request.get("reminder_minutes"),
-        plan_url=public_url("pages.saved", token=token) if with_link else None,
-        busy_only=busy_only, calname=("Training" if busy_only else (plan.get("name") or "Backstride week")))
+        plan_url=plan_url, busy_only=busy_only,
+        calname="Training" if busy_only else (plan.get("name") or "Backstride week"))
 
 
 @bp.get("/p/<token>/week.ics")
