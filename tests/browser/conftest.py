@@ -2,7 +2,7 @@
 
 `uv run --frozen pytest tests/browser` needs no extra flags: the launch arguments point Playwright at
 `chromium` on PATH (install it with `bash scripts/install-chromium`; Playwright's own download does not work
-here). Without it the browser tests are skipped with that hint.
+here). Without it the browser tests fail with that hint: a skip would hide a missing install step.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def base_url(live_server: str) -> str:
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.skip("Chromium is not installed: run `bash scripts/install-chromium`")
+        pytest.fail("Chromium is not installed: run `bash scripts/install-chromium` (make test does)")
     return {**browser_type_launch_args, "executable_path": executable, "args": ["--no-sandbox"]}
 
 
@@ -66,5 +66,5 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_JS.exists():
-        pytest.skip("axe-core is not installed: run `npm ci`")
+        pytest.fail("axe-core is not installed: run `npm ci` (make setup does)")
     return AXE_JS.read_text(encoding="utf-8")
