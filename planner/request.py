@@ -134,6 +134,7 @@ class Pain(_Strict):
     at_rest: int = Field(default=0, ge=0, le=10)
     next_morning: Literal["usual", "settles_within_24h", "persists"] = "usual"
     trend: Literal["falling", "flat", "rising"] = "flat"
+    limping: bool = False   # DOMAIN §2 STOP: limping because of the back pain
 
 
 class Screening(_Strict):

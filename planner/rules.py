@@ -180,6 +180,9 @@ def pain_status(request: PlanRequest, rules: Rules) -> PainAssessment:
     if pain.at_rest >= t.stop_at_rest_from:
         return PainAssessment("STOP", (f"Pain {pain.at_rest}/10 at rest: no running this week; "
                                        "please see a clinician before planning training.",))
+    if pain.limping:
+        return PainAssessment("STOP", ("Limping because of the pain: no running this week; "
+                                       "please see a clinician before planning training.",))
     red: list[str] = []
     if pain.during_run > t.red_during_above:
         red.append(f"pain {pain.during_run}/10 during runs")

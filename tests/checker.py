@@ -101,7 +101,7 @@ def pain_status(request: dict[str, Any]) -> str:
     pain = request.get("pain") or {}
     during, at_rest = pain.get("during_run", 0), pain.get("at_rest", 0)
     morning, trend = pain.get("next_morning", "usual"), pain.get("trend", "flat")
-    if at_rest >= t["stop_at_rest_from"]:
+    if at_rest >= t["stop_at_rest_from"] or pain.get("limping"):
         return "STOP"
     if during > t["red_during_above"] or morning == "persists" or trend == "rising":
         return "RED"

@@ -29,7 +29,7 @@ def field_names() -> list[str]:
     """Every input name that can carry an error message (the page renders one slot per name)."""
     names = ["name", "week_start", "timezone", "wake_time", "level", "weak_areas", "equipment", "flags",
              "pain_during_run", "pain_at_rest", "pain_next_morning", "pain_trend", "history_longest",
-             "history_last_week", "reminder_minutes", "hamstring_twice_daily", "form"]
+             "history_last_week", "reminder_minutes", "hamstring_twice_daily", "pain_limping", "form"]
     for d in WEEKDAYS:
         names += [f"run_{d}_kind", f"run_{d}_minutes", f"run_{d}_start", f"avail_{d}_minutes", f"avail_{d}_start"]
     return names
@@ -91,6 +91,7 @@ def request_from_form(form: MultiDict[str, str]) -> tuple[dict[str, Any], list[F
     for key in ("next_morning", "trend"):
         if _text(form, f"pain_{key}"):
             pain[key] = _text(form, f"pain_{key}")
+    pain["limping"] = form.get("pain_limping") in ("on", "true", "1")
     data["pain"] = pain
     flags = [f[:MAX_TEXT] for f in form.getlist("flags")]
     data["screening"] = {"flags": flags}  # split into tiers by the caller, who knows the question tiers
@@ -179,6 +180,7 @@ def form_from_request(data: Mapping[str, Any]) -> dict[str, Any]:
         values[f"avail_{d}_minutes"] = str(window.get("minutes", 0))
         values[f"avail_{d}_start"] = window.get("start", "18:00")
     pain = data.get("pain", {}) or {}
+    values["pain_limping"] = bool(pain.get("limping"))
     values.update(pain_during_run=str(pain.get("during_run", 0)), pain_at_rest=str(pain.get("at_rest", 0)),
                   pain_next_morning=pain.get("next_morning", "usual"), pain_trend=pain.get("trend", "flat"))
     screening = data.get("screening", {}) or {}
@@ -202,6 +204,7 @@ def form_from_submission(form: MultiDict[str, str]) -> dict[str, Any]:
     for key in ("weak_areas", "equipment", "flags"):
         values.setdefault(key, [])
     values["hamstring_twice_daily"] = form.get("hamstring_twice_daily") in ("on", "true", "1")
+    values["pain_limping"] = form.get("pain_limping") in ("on", "true", "1")
     return values
 
 
@@ -216,6 +219,7 @@ _LABELS = {
     "pain_during_run": "Pain during runs", "pain_at_rest": "Pain at rest", "pain_next_morning": "Morning after",
     "pain_trend": "Pain trend", "history_longest": "Longest recent run", "history_last_week": "Last week's running",
     "reminder_minutes": "Calendar reminder", "hamstring_twice_daily": "Hamstring stretch", "form": "The form",
+    "pain_limping": "Limping",
 }
 
 

@@ -183,3 +183,8 @@ def test_red_cuts_runs_about_in_half(knowledge):
     req = request(knowledge)
     limits = {lim.day: lim.max_minutes for lim in R.run_limits(req, "RED", knowledge.rules)}
     assert limits == {"wed": 20, "sat": 40}
+
+
+def test_limping_is_a_stop_whatever_the_pain_numbers(knowledge):
+    status = R.pain_status(request(knowledge, pain={"during_run": 1, "limping": True}), knowledge.rules)
+    assert status.status == "STOP" and "Limping" in status.reasons[0]
