@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 
 from planner.web import create_app
-from tests.web.conftest import form_of
+from tests.web.conftest import close_store, form_of
 
 NO_LIMIT = "1000000/minute"
 
@@ -25,12 +25,6 @@ def make_app(db_dir: Path, **config: Any) -> Flask:
     """A real app on its own SQLite file; `config` overrides (e.g. RATE_LIMIT)."""
     return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{db_dir}/hardening.db", "SECRET_KEY": "test",
                        "RATE_LIMIT": NO_LIMIT, "QUIET_LOGS": True, "SESSION_COOKIE_SECURE": False, **config})
-
-
-def close_store(app: Flask) -> None:
-    store = app.extensions.get("backstride.store")
-    if store is not None:
-        store.close()
 
 
 @pytest.fixture
