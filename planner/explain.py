@@ -74,9 +74,16 @@ def explain(inst: WeekInstance) -> Explanation:
     rules: set[str] = {"R11"}
     if any(w.startswith("time:") for w in core):
         others = [w for w in texts if not w.startswith("time:")]
-        for day, minutes in _time_needed(inst, others).items():
+        needed = _time_needed(inst, others)   # the extra minutes are needed together, so one relaxation
+        if len(needed) == 1:
+            (day, minutes), = needed.items()
             relaxations.append(Relaxation(f"more_time:{day}:{minutes}",
                                           f"Allow {minutes} more minutes on {DAY_NAMES[day]}"))
+        elif needed:
+            parts = ", ".join(f"{DAY_NAMES[d]} +{m}" for d, m in needed.items())
+            relaxations.append(Relaxation("more_time:" + ",".join(f"{d}:{m}" for d, m in needed.items()),
+                                          f"Allow more spare time: {parts} min ({sum(needed.values())} min "
+                                          f"in all)"))
     for wid in core:
         kind, _, what = wid.partition(":")
         rules.add(RULE_OF_WISH[kind])
@@ -96,7 +103,8 @@ def explain(inst: WeekInstance) -> Explanation:
 
 
 def relax(request: PlanRequest, action: str, rules: Rules | None = None) -> PlanRequest:
-    """Apply one suggested relaxation ("drop_run:tue", "more_time:sat:10", "drop_weak_area:glutes").
+    """Apply one suggested relaxation ("drop_run:tue", "more_time:sat:10" or "more_time:mon:10,sat:5",
+    "drop_weak_area:glutes").
 
     Raises ValueError for an action this module did not suggest."""
     if rules is None:
@@ -109,17 +117,18 @@ def relax(request: PlanRequest, action: str, rules: Rules | None = None) -> Plan
     if kind == "drop_weak_area":
         return request.model_copy(update={"weak_areas": [a for a in request.weak_areas if a != rest]})
     if kind == "more_time":
-        day, _, minutes_text = rest.partition(":")
-        if day not in DAY_NAMES or not minutes_text.isdigit():
-            raise ValueError(f"unknown relaxation '{action}'")
-        extra = int(minutes_text)
-        current = request.window_on(day)
         available = dict(request.available)
-        if current is not None:
-            available[day] = Window(minutes=min(240, current.minutes + extra), start=current.start)
-        else:
-            start = suggested_window_start(request, day, rules, extra)
-            available[day] = Window(minutes=extra, start=f"{start // 60:02d}:{start % 60:02d}")
+        for part in rest.split(","):
+            day, _, minutes_text = part.partition(":")
+            if day not in DAY_NAMES or not minutes_text.isdigit() or not 0 < int(minutes_text) <= 240:
+                raise ValueError(f"unknown relaxation '{action}'")
+            extra = int(minutes_text)
+            current = request.window_on(day)
+            if current is not None:
+                available[day] = Window(minutes=min(240, current.minutes + extra), start=current.start)
+            else:
+                start = suggested_window_start(request, day, rules, extra)
+                available[day] = Window(minutes=extra, start=f"{start // 60:02d}:{start % 60:02d}")
         # re-validate: a widened window must still fit the day and clear the run
         from planner.request import parse_request
         data = request.model_copy(update={"available": available}).to_json_dict()
