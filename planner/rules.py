@@ -77,6 +77,7 @@ class Routine(DataModel):
     loaded_min_per_week: int = Field(ge=0, le=7)
     loaded_max_per_week: int = Field(ge=0, le=7)
     loaded_gap_days: int = Field(ge=1, le=7)
+    loaded_gap_hours: int = Field(ge=0, le=168)
     max_running_days: int = Field(ge=0, le=7)
     max_loaded_days: int = Field(ge=0, le=7)
     core_min: int = Field(ge=0, le=7)

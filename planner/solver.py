@@ -10,9 +10,11 @@ day) are literals: fixed true when planning, assumptions when explaining an infe
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from ortools.sat.python import cp_model
 
@@ -57,6 +59,13 @@ class SessionChoice:
     @property
     def minutes(self) -> int:
         return sum(e.minutes for e in self.exercises)
+
+
+def _real_minutes(first: DayFrame, second: DayFrame, zone: ZoneInfo) -> int:
+    """Real minutes between the two days' local midnights (1440 × days, ± an hour across a DST change)."""
+    def instant(frame: DayFrame) -> dt.datetime:
+        return dt.datetime.combine(frame.date, dt.time(12)).replace(tzinfo=zone).astimezone(dt.UTC)
+    return int((instant(second) - instant(first)).total_seconds() // 60)
 
 
 def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,
@@ -227,6 +236,32 @@ class WeekModel:
                 window = [days[d + k] for k in range(routine.loaded_gap_days) if d + k in days]
                 if len(window) > 1:
                     m.Add(sum(window) <= 1)
+            self._add_r2_hours_apart(group)
+
+    def _session_start(self, d: int, kind: str) -> cp_model.LinearExprT:
+        """Minutes after midnight a session starts: the engine places a day's sessions one after another
+        from the window start in SESSION_KINDS order (strength first, R15)."""
+        before = [self.session_minutes[d, k] for k in SESSION_KINDS[:SESSION_KINDS.index(kind)]
+                  if (d, k) in self.session_minutes]
+        return self.inst.frames[d].window_start + cp_model.LinearExpr.Sum(before)
+
+    def _add_r2_hours_apart(self, group: str) -> None:
+        """R2: loaded sessions for one muscle group start >= loaded_gap_hours apart in real time (DST-aware):
+        Monday 21:30 and Wednesday 07:00 are two days apart but only 33.5 h."""
+        need = self.inst.rules.routine.loaded_gap_hours * 60
+        sets = {(d, k): [v for v, t in choices if any(e.loaded and e.load_group == group for e in t)]
+                for (d, k), choices in self.template.items()}
+        sets = {key: v for key, v in sets.items() if v}
+        frames, zone = self.inst.frames, ZoneInfo(self.inst.request.timezone)
+        for (d1, k1), lits1 in sets.items():
+            for (d2, k2), lits2 in sets.items():
+                if d2 <= d1 or (d2 - d1 - 1) * 24 * 60 >= need:
+                    continue    # same day or far enough apart whatever the times
+                shift = _real_minutes(frames[d1], frames[d2], zone)
+                for a in lits1:
+                    for b in lits2:
+                        self.model.Add(shift + self._session_start(d2, k2) - self._session_start(d1, k1)
+                                       >= need).OnlyEnforceIf([a, b])
 
     def _add_r10_days_off(self) -> None:
         """R10: at least one day without running and one without loaded strength."""

@@ -459,6 +459,7 @@ class _Check:
         """R2: loaded strength (level ≥ 2, a load group) per group ≤ 3×/week, never within the gap; R10."""
         catalogue, routine = data().exercises, self.rules["routine"]
         groups: dict[str, list[int]] = {}
+        starts: dict[str, list[tuple[int, int]]] = {}   # group -> (day, start minutes) of each loaded item
         any_loaded: set[int] = set()
         for d, day in enumerate(WEEKDAYS):
             for item in items.get(day, []):
@@ -468,6 +469,7 @@ class _Check:
                         groups.setdefault(ex["load_group"], [])
                         if d not in groups[ex["load_group"]]:
                             groups[ex["load_group"]].append(d)
+                        starts.setdefault(ex["load_group"], []).append((d, _minutes(item["start"])))
                         any_loaded.add(d)
         for group, days in groups.items():
             if len(days) > routine["loaded_max_per_week"]:
@@ -476,7 +478,15 @@ class _Check:
             for a, b in zip(days, days[1:], strict=False):
                 if b - a < routine["loaded_gap_days"]:
                     self.bad("R2", WEEKDAYS[b], f"loaded {group} on {WEEKDAYS[a]} and {WEEKDAYS[b]}: "
-                                                f"needs {routine['loaded_gap_days'] * 24} h between")
+                                                f"never on consecutive days")
+            need = routine["loaded_gap_hours"] * 60
+            for d1, m1 in starts.get(group, []):
+                for d2, m2 in starts.get(group, []):
+                    if d2 > d1 and self._real_minutes(d1, m1, d2, m2) < need:
+                        hours = self._real_minutes(d1, m1, d2, m2) / 60
+                        self.bad("R2", WEEKDAYS[d2], f"loaded {group} {WEEKDAYS[d1]} {m1 // 60:02d}:{m1 % 60:02d} "
+                                                     f"and {WEEKDAYS[d2]} {m2 // 60:02d}:{m2 % 60:02d} are "
+                                                     f"{hours:.1f} h apart; needs {need // 60} h")
         if len(any_loaded) > routine["max_loaded_days"]:
             self.bad("R10", None, "loaded strength every day: at least one day without it")
 
