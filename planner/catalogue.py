@@ -39,6 +39,7 @@ class Exercise(DataModel):
     flexion: bool = False
     hours_before_hard_run: int = Field(default=0, ge=0, le=96)
     cautions: tuple[str, ...] = ()
+    avoid_with: tuple[str, ...] = ()   # screening caution ids (data/screening.toml) that rule this item out
     cue: str = Field(min_length=5, max_length=200)
     source: str = Field(min_length=3, max_length=200)
 

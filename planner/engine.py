@@ -44,19 +44,24 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
     if screening.outcome in ("refer_urgent", "refer_soon"):
         referral = Referral("urgent" if screening.outcome == "refer_urgent" else "soon", screening.title,
                             screening.advice, tuple(q.text for q in screening.questions))
-        return Plan("referred", pain.status, referral=referral, sources=_sources(rules, ["R1"]), **base)
+        return Plan("referred", "STOP", referral=referral, sources=_sources(rules, ["R1"]), **base)
     if pain.status == "STOP":
         referral = Referral("soon", "Please see a clinician before training this week", pain.reasons[0],
                             pain.reasons)
         return Plan("referred", "STOP", referral=referral, sources=_sources(rules, ["R13"]), **base)
     caution = screening.outcome == "caution"
-    inst = build_instance(request, knowledge, pain.status, caution)
-    solution = WeekModel(inst).solve()
+    status = pain.status
     notices = list(pain.reasons)
     if caution:
-        notices.append("Caution answer in screening (" + "; ".join(q.text for q in screening.questions) +
-                       "): this week holds only gentle, flare-safe level-1 exercises. "
-                       "Please see a physiotherapist.")
+        # R1: a caution answer makes the week conservative whatever the pain numbers: running as AMBER at least
+        if status == "GREEN":
+            status = "AMBER"
+            notices = ["Your pain numbers are settled, but a screening answer calls for care: running volume "
+                       "is held, quality runs become easy and runs may be a little shorter this week."]
+        notices.append(f"{screening.title}. {screening.advice} You told us: "
+                       + "; ".join(q.text for q in screening.questions) + ".")
+    inst = build_instance(request, knowledge, status, caution)
+    solution = WeekModel(inst).solve()
     if solution.status == "infeasible":
         from planner.explain import explain
         explanation = explain(inst)
@@ -66,7 +71,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
         notices.append("The planner ran out of time before finding any plan for this week; "
                        "try fewer weak areas or more spare time.")
         return Plan("infeasible", pain.status, notices=tuple(notices), **base)
-    days = _days(inst, solution, knowledge, pain.status, caution)
+    days = _days(inst, solution, knowledge, status, caution)
     used = sorted({rule for day in days for item in day.items for rule in item.rules} | {"R13"})
     return Plan(solution.status, pain.status, days=tuple(days), notices=tuple(notices),
                 sources=_sources(rules, used),
@@ -174,7 +179,7 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
         reasons.append(f"Loaded strength ({', '.join(e.name for e in loaded)}): at least 48 h after the last "
                        "loaded session for the same muscles.")
         rule_ids.append("R2")
-        if frame.hard:
+        if frame.hard and frame.run_start is not None and frame.window_start > frame.run_start:
             reasons.append(f"Hard day stays hard: strength after the {frame.run_kind} run.")
             rule_ids.append("R5")
     elif frame.run_kind is None:

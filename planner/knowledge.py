@@ -40,12 +40,19 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
     base = Path(data_dir) if data_dir is not None else DATA_DIR
     if not base.is_dir():
         raise DataError(f"data directory not found: {base}")
-    return Knowledge(
+    knowledge = Knowledge(
         catalogue=load_catalogue(base / "exercises.toml"),
         screening=load_screening(base / "screening.toml"),
         rules=load_rules(base / "rules.toml"),
         data_dir=base,
     )
+    cautions = set(knowledge.screening.ids("1C"))
+    for i, ex in enumerate(knowledge.catalogue.exercises):
+        unknown = sorted(set(ex.avoid_with) - cautions)
+        if unknown:
+            raise DataError(f"exercises.toml: exercise[{i}] ({ex.id}).avoid_with: {', '.join(unknown)} is not a "
+                            f"1C question id of screening.toml")
+    return knowledge
 
 
 @functools.cache

@@ -393,12 +393,19 @@ def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: 
         return False
     if not set(ex.equipment) <= set(request.equipment):
         return False
+    # R1: an item marked as unsuitable with a caution answer (e.g. straight-leg stretches with sciatica)
+    if set(ex.avoid_with) & set(request.screening.cautions):
+        return False
     # R8: no flexion-biased items within 1–2 h of waking (Snook 1998).
     if ex.flexion and start < minutes_of(request.wake_time) + rules.routine.flexion_after_waking:
         return False
     # R4: no level-3 lower-limb work the day before a long or quality run; Nordic-type items >= N h before.
     if ex.load_group == "lower_limb":
         if ex.level >= 3 and day_index + 1 < 7 and frames[day_index + 1].hard:
+            return False
+        # R5: on a long or quality day, loaded leg work comes after the run, never before it
+        today = frames[day_index]
+        if ex.loaded and today.hard and today.run_start is not None and start < today.run_start:
             return False
         if ex.hours_before_hard_run:
             # the session may start anywhere in the day's window: count from its latest possible start

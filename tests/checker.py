@@ -166,6 +166,8 @@ class _Check:
         status = plan.get("status")
         screening = screening_outcome(request)
         pain = pain_status(request)
+        if screening in ("urgent", "soon"):
+            pain = "STOP"   # DOMAIN §2: any 1A/1B flag is a STOP whatever the pain numbers
         if plan.get("pain_status") != pain:
             self.bad("R13", None, f"pain_status is {plan.get('pain_status')}, the §2 table gives {pain}")
         if screening in ("urgent", "soon") or pain == "STOP":
@@ -236,8 +238,9 @@ class _Check:
                 self.bad("status", day["weekday"], f"date {day.get('date')} is not day {i + 1} of the week")
         self.monday = monday
         self.zone = ZoneInfo(plan["timezone"])
-        self.pain = pain
-        pol = policy(pain)
+        # R1: a caution answer makes running conservative — at least the AMBER policy
+        self.pain = "AMBER" if caution and pain == "GREEN" else pain
+        pol = policy(self.pain)
         self.max_level = min(request.get("level", 1), pol["max_level"])
         self.flare_only = bool(pol["flare_safe_only"])
         if caution:
@@ -448,6 +451,15 @@ class _Check:
                     lower = ex.get("load_group") == "lower_limb" or ex["category"] in ("glutes", "hamstrings")
                     if lower and ex["level"] >= 3 and hard_tomorrow:
                         self.bad("R4", day, f"level-3 {name} the day before a {next_run['run_kind']} run")
+                    cautions = set((self.request.get("screening") or {}).get("cautions") or [])
+                    if set(ex.get("avoid_with", [])) & cautions:
+                        self.bad("R1", day, f"{name} is ruled out by the caution answer(s) {sorted(cautions)}")
+                    today = self.runs.get(day)
+                    loaded = ex["level"] >= 2 and ex.get("load_group", "none") != "none"
+                    if (lower and loaded and today and today.get("run_kind") in ("long", "quality")
+                            and start < _minutes(today["start"])):
+                        self.bad("R5", day, f"loaded leg work {name} at {item['start']} before the "
+                                            f"{today['run_kind']} run at {today['start']}")
                     need = ex.get("hours_before_hard_run", 0)
                     if need:
                         gap = self._hours_to_next_hard_run(d, start)
