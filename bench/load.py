@@ -346,7 +346,9 @@ class User(threading.Thread):
 
     # the requests -------------------------------------------------------------------------------------
 
-    def varied_form(self) -> bytes:
+    def varied_form(self, green: bool = False) -> bytes:
+        """The example form with a few values varied; `green` keeps pain GREEN (a week that may be repeated
+        over several weeks in the calendar export)."""
         rng, fields = self.rng, []
         changes = {
             "run_tue_minutes": str(rng.randrange(25, 56)),
@@ -357,6 +359,8 @@ class User(threading.Thread):
             "pain_at_rest": str(rng.randrange(0, 3)),
             "wake_time": rng.choice(["06:00", "06:30", "07:00"]),
         }
+        if green:
+            changes.update(pain_during_run=str(rng.randrange(0, 4)), pain_next_morning="usual")
         for name, value in self.form:
             fields.append((name, changes.get(name, value)))
         return urllib.parse.urlencode(fields).encode()
@@ -375,7 +379,7 @@ class User(threading.Thread):
         return body.decode()
 
     def save(self) -> str:
-        status, headers, _ = self.client.request("POST", "/save", self.varied_form(), FORM_HEADERS)
+        status, headers, _ = self.client.request("POST", "/save", self.varied_form(green=True), FORM_HEADERS)
         location = headers.get("location", "")
         if status != 303 or "/p/" not in location:
             raise HttpError(f"POST /save answered {status} (Location {location!r})")

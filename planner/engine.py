@@ -88,17 +88,19 @@ def _dose(ex: Exercise) -> ExerciseDose:
 
 
 def _fill(candidates: list[Exercise], minutes: int, rotate: int) -> tuple[Exercise, ...]:
-    """Warm-up/cool-down content: rotate through the allowed items until the minutes are filled (R16)."""
-    if not candidates:
-        return ()
+    """Warm-up/cool-down content: the walk first (DOMAIN §3 lists it first), then the other allowed items
+    rotated by the day (R16 variety), as long as they fit the item's minutes."""
+    walks = [e for e in candidates if e.kind == "cardio"]
+    others = [e for e in candidates if e.kind != "cardio"]
+    if others:
+        shift = rotate % len(others)
+        others = others[shift:] + others[:shift]
     chosen: list[Exercise] = []
     total = 0
-    for k in range(len(candidates)):
-        ex = candidates[(rotate + k) % len(candidates)]
-        if total >= minutes:
-            break
-        chosen.append(ex)
-        total += ex.minutes
+    for ex in walks[:1] + others:
+        if total + ex.minutes <= minutes:
+            chosen.append(ex)
+            total += ex.minutes
     return tuple(chosen)
 
 
@@ -139,16 +141,18 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
                               tuple(dict.fromkeys(rule_ids)), run_kind=lim.kind,
                               requested_minutes=lim.requested_minutes, requested_run_kind=lim.requested_kind))
             cool_start = start + planned
-            cool = list(_fill(R.eligible(knowledge.catalogue, "cool_down", request, inst.limits,
-                                         list(inst.frames), d, cool_start, rules), routine.cool_down_minutes, d))
+            cool_options = R.eligible(knowledge.catalogue, "cool_down", request, inst.limits, list(inst.frames), d,
+                                      cool_start, rules)
+            cool = list(_fill(cool_options, routine.cool_down_minutes, d))
             cool_reasons = ["An easy cool-down after the run; stretching here is for comfort, "
                             "not to prevent soreness."]
             cool_rules = ["R9"]
             if request.hamstring_twice_daily and any(s.kind == "hamstrings" for s in by_day.get(d, [])):
                 stretch = [e for e in R.eligible(knowledge.catalogue, "hamstrings", request, inst.limits,
                                                  list(inst.frames), d, cool_start, rules) if e.kind == "stretch"]
-                if stretch:
-                    cool.append(stretch[0])
+                if stretch and stretch[0].minutes <= routine.cool_down_minutes:
+                    # the stretch takes its place inside the cool-down's minutes, the rest is filled around it
+                    cool = [stretch[0], *_fill(cool_options, routine.cool_down_minutes - stretch[0].minutes, d)]
                     cool_reasons.append("You asked for a second daily hamstring stretch.")
                     cool_rules.append("R7")
             items.append(Item(f"{frame.day}-cool_down", "cool_down", cool_start, routine.cool_down_minutes,

@@ -15,6 +15,12 @@ bp = Blueprint("feed", __name__)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 
+def repeatable(plan: dict[str, Any]) -> bool:
+    """Whether repeating the week makes sense: only a GREEN week without a caution notice (DOMAIN §2: pain
+    guides each week anew)."""
+    return plan.get("pain_status") == "GREEN" and not any("screening answer" in n for n in plan.get("notices", []))
+
+
 def uid_base(token: str) -> str:
     """A stable, non-secret UID domain for a saved plan: a one-way hash of its token (UIDs never leak links)."""
     return hashlib.sha256(f"backstride-uid:{token}".encode()).hexdigest()[:20] + ".backstride"
@@ -65,6 +71,9 @@ def download(token: str) -> Response:
     raw = request.args.get("weeks", "1")
     if not raw.isdigit() or not 1 <= int(raw) <= 12:
         abort(400, description="weeks: must be a whole number from 1 to 12")
+    if int(raw) > 1 and not repeatable(saved.plan):
+        abort(400, description="weeks: a week planned around pain or a caution answer is for this week only; "
+                               "check your pain and plan again next week")
     body = _calendar(saved, token, weeks=int(raw), busy_only=False, with_link=True)
     response = Response(body, content_type=CALENDAR_TYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="backstride-{saved.plan["week_start"]}.ics"'

@@ -116,3 +116,12 @@ def test_the_toml_example_plans_the_same_week_as_its_json_twin(capsys):
         assert main(["plan", str(EXAMPLES / f"green-novice.{suffix}"), "--format", "json"]) == 0
         plans.append(json.loads(capsys.readouterr().out))
     assert plans[0]["days"] == plans[1]["days"] and plans[0]["status"] == "optimal"
+
+
+def test_warm_ups_and_cool_downs_hold_exactly_what_fits_their_minutes(capsys):
+    for name in ("green-novice", "amber-half-marathoner", "red-runner", "sciatica-caution"):
+        _, plan, _ = run_json(capsys, name)
+        for day in plan["days"]:
+            for item in day["items"]:
+                if item["kind"] in ("warm_up", "cool_down"):
+                    assert 0 < sum(e["minutes"] for e in item["exercises"]) <= item["minutes"], (name, item)

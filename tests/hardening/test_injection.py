@@ -181,7 +181,9 @@ def _property(line: str) -> str:
 @pytest.fixture
 def saved_with_payload(app, client, example_form):
     assert len(ICS_NAME) <= 80
-    response = client.post("/save", data=with_payload(example_form, "name", ICS_NAME))
+    form = with_payload(example_form, "name", ICS_NAME)
+    form["pain_during_run"], form["pain_next_morning"] = "1", "usual"   # GREEN: a week that may repeat
+    response = client.post("/save", data=form)
     assert response.status_code == 303
     token = response.headers["Location"].rsplit("/", 1)[1]
     with app.app_context():

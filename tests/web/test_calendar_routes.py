@@ -29,8 +29,13 @@ def item_count(html: str) -> int:
     return len(re.findall(r'<article class="item', html))
 
 
+def green(form):
+    form["pain_during_run"], form["pain_next_morning"] = "1", "usual"
+    return form
+
+
 def test_the_download_holds_one_event_per_item_and_week_and_parses_twice(client, example_form):
-    link = saved_link(client, example_form)
+    link = saved_link(client, green(example_form))
     items = item_count(client.get(link).get_data(as_text=True))
     response = client.get(f"{link}/week.ics?weeks=3")
     assert response.status_code == 200
@@ -100,3 +105,11 @@ def test_the_busy_only_feed_carries_no_health_details(client, example_form):
     for word in ("run", "Core", "pain", "Pain", "McGill", "DESCRIPTION", "backstride.test/p/"):
         assert word not in body.replace("X-WR-CALNAME", "").replace("PRODID", ""), word
     assert len(events(body.encode())) == item_count(html)
+
+
+def test_a_week_planned_around_pain_is_exported_for_that_week_only(client, example_form):
+    link = saved_link(client, example_form)          # the example is AMBER
+    assert 'value="2"' not in client.get(link).get_data(as_text=True).split('id="f-weeks"')[1].split("</select>")[0]
+    response = client.get(f"{link}/week.ics?weeks=2")
+    assert response.status_code == 400 and "plan again next week" in response.get_data(as_text=True)
+    assert client.get(f"{link}/week.ics?weeks=1").status_code == 200
