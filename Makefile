@@ -4,7 +4,7 @@ UV_VERSION := 0.13.9
 PORT ?= 5000
 export UV_LINK_MODE := copy
 
-.PHONY: run test setup setup-test bench fuzz lint
+.PHONY: run test setup setup-test bench lint
 
 ## Install everything the app needs and start it on $(PORT) (SQLite under instance/ unless DATABASE_URL says otherwise).
 run: setup

@@ -112,9 +112,12 @@ def relax(request: PlanRequest, action: str, rules: Rules | None = None) -> Plan
         rules = default_knowledge().rules
     kind, _, rest = action.partition(":")
     if kind == "drop_run":
-        runs = [r for r in request.runs if r.day != rest]
-        return request.model_copy(update={"runs": runs})
+        if request.run_on(rest) is None:
+            raise ValueError(f"unknown relaxation '{action}': there is no run on '{rest}'")
+        return request.model_copy(update={"runs": [r for r in request.runs if r.day != rest]})
     if kind == "drop_weak_area":
+        if rest not in request.weak_areas:
+            raise ValueError(f"unknown relaxation '{action}': '{rest}' is not one of your weak areas")
         return request.model_copy(update={"weak_areas": [a for a in request.weak_areas if a != rest]})
     if kind == "more_time":
         available = dict(request.available)

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
+    Strict,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -100,7 +101,9 @@ ClockTime = Annotated[
     Field(description="Local wall-clock time, HH:MM", json_schema_extra={"format": "time", "example": "07:00"}),
     PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str),
 ]
-Minutes = Annotated[int, Field(ge=0, le=600)]
+# JSON `true` or `5.0` is not a whole number of minutes: no silent coercion of numbers and booleans.
+Int = Annotated[int, Strict()]
+Bool = Annotated[bool, Strict()]
 
 
 class _Strict(BaseModel):
@@ -112,7 +115,7 @@ class Run(_Strict):
 
     day: Weekday
     kind: RunKind
-    minutes: int = Field(ge=5, le=300)
+    minutes: Int = Field(ge=5, le=300)
     start: ClockTime
 
     _clock = field_validator("start")(_check_clock_time)
@@ -121,7 +124,7 @@ class Run(_Strict):
 class Window(_Strict):
     """The time a runner can spare on one weekday for extra sessions, and when it starts."""
 
-    minutes: int = Field(ge=0, le=240)
+    minutes: Int = Field(ge=0, le=240)
     start: ClockTime = dt.time(18, 0)
 
     _clock = field_validator("start")(_check_clock_time)
@@ -130,11 +133,11 @@ class Window(_Strict):
 class Pain(_Strict):
     """The pain-monitoring inputs of DOMAIN.md §2."""
 
-    during_run: int = Field(default=0, ge=0, le=10)
-    at_rest: int = Field(default=0, ge=0, le=10)
+    during_run: Int = Field(default=0, ge=0, le=10)
+    at_rest: Int = Field(default=0, ge=0, le=10)
     next_morning: Literal["usual", "settles_within_24h", "persists"] = "usual"
     trend: Literal["falling", "flat", "rising"] = "flat"
-    limping: bool = False   # DOMAIN §2 STOP: limping because of the back pain
+    limping: Bool = False   # DOMAIN §2 STOP: limping because of the back pain
 
 
 class Screening(_Strict):
@@ -163,9 +166,9 @@ class Screening(_Strict):
 class History(_Strict):
     """Recent running, for the progression caps of DOMAIN.md §2 (unknown values leave that cap unapplied)."""
 
-    longest_run_30d_minutes: int | None = Field(default=None, ge=0, le=600)
-    last_week_run_minutes: int | None = Field(default=None, ge=0, le=2100)
-    week_before_last_run_minutes: int | None = Field(default=None, ge=0, le=2100)
+    longest_run_30d_minutes: Int | None = Field(default=None, ge=0, le=600)
+    last_week_run_minutes: Int | None = Field(default=None, ge=0, le=2100)
+    week_before_last_run_minutes: Int | None = Field(default=None, ge=0, le=2100)
 
 
 Name = Annotated[str, StringConstraints(max_length=80)]
@@ -184,10 +187,10 @@ class PlanRequest(_Strict):
     screening: Screening = Field(default_factory=Screening)
     history: History = Field(default_factory=History)
     equipment: list[str] = Field(default_factory=list, max_length=30)
-    level: int = Field(default=1, ge=1, le=3)
-    hamstring_twice_daily: bool = False
+    level: Int = Field(default=1, ge=1, le=3)
+    hamstring_twice_daily: Bool = False
     name: Name = ""
-    reminder_minutes: int | None = Field(default=None, ge=0, le=240)
+    reminder_minutes: Int | None = Field(default=None, ge=0, le=240)
 
     _wake = field_validator("wake_time")(_check_clock_time)
 

@@ -80,7 +80,3 @@ def example_values() -> dict[str, Any]:
     data = example_request()
     data["week_start"] = next_monday(dt.date.today()).isoformat()
     return forms.form_from_request(data)
-
-
-def field_error_list(errors: list[FieldError]) -> list[dict[str, str]]:
-    return [{"field": e.field, "message": e.message} for e in errors]

@@ -125,3 +125,14 @@ start = "19:00"
 def test_duplicates_in_lists_are_folded():
     req = parse_request(week(weak_areas=["core", "core"], equipment=["band", "band"]), VOCAB)
     assert req.weak_areas == ["core"] and req.equipment == ["band"]
+
+
+def test_booleans_and_floats_are_not_taken_for_whole_numbers():
+    data = {"runs": [{"day": "tue", "kind": "easy", "minutes": 30.0, "start": "07:00"}], "level": True,
+            "hamstring_twice_daily": 1}
+    with pytest.raises(RequestError) as exc:
+        parse_request(data, VOCAB)
+    fields = exc.value.as_dict()
+    assert fields["runs.0.minutes"] == "must be a whole number"
+    assert fields["level"] == "must be a whole number"
+    assert fields["hamstring_twice_daily"] == "must be true or false"

@@ -45,3 +45,11 @@ def test_a_combined_time_relaxation_widens_every_named_day(example):
     relaxed = relax(request, "more_time:mon:10,sat:5")
     assert relaxed.available["mon"].minutes == 10
     assert relaxed.available["sat"].minutes == (request.window_on("sat").minutes if request.window_on("sat") else 0) + 5
+
+
+def test_a_relaxation_that_names_nothing_in_the_request_is_refused(example):
+    import pytest
+    request = example("infeasible-week")
+    for action in ("drop_run:xyz", "drop_weak_area:elbows", "more_time:mon:0", "more_time:funday:5", "shrug"):
+        with pytest.raises(ValueError):
+            relax(request, action)
