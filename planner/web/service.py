@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from planner.engine import make_plan
 from planner.explain import relax
 from planner.knowledge import Knowledge
-from planner.request import FieldError, PlanRequest, RequestError, next_monday, parse_request
+from planner.request import PlanRequest, RequestError, next_monday, parse_request
 from planner.web import forms
 from planner.web.app import solve_log
 
