@@ -48,6 +48,7 @@ class Caps(DataModel):
     two_week_factor: float = Field(gt=1, le=3)
     step_minutes: int = Field(ge=1, le=15)
     min_run_minutes: int = Field(ge=1, le=30)
+    restart_week_minutes: int = Field(ge=0, le=600)
 
 
 class Budget(DataModel):
@@ -269,7 +270,11 @@ def weekly_run_cap(request: PlanRequest, status: PainStatus, rules: Rules) -> tu
         if best[0] is None or value < best[0]:
             best = (value, why)
 
-    if hist.last_week_run_minutes is not None:
+    if hist.last_week_run_minutes == 0:
+        consider(caps.restart_week_minutes,
+                 f"After a week without running, start back gently: at most {caps.restart_week_minutes} min "
+                 f"of running this week.")
+    elif hist.last_week_run_minutes is not None:
         if rules.policy(status).weekly_hold:
             consider(hist.last_week_run_minutes,
                      f"{status} pain: weekly running held at last week's {hist.last_week_run_minutes} min.")

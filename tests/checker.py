@@ -139,7 +139,9 @@ def weekly_run_cap(status: str, history: dict[str, Any]) -> int | None:
     caps = data().rules["caps"]
     found: list[int] = []
     last = history.get("last_week_run_minutes")
-    if last is not None:
+    if last == 0:
+        found.append(caps["restart_week_minutes"])   # back after a week off: a fixed allowance
+    elif last is not None:
         found.append(math.floor(last * _frac(caps["weekly_factor"])))
         if policy(status)["weekly_hold"]:
             found.append(last)

@@ -188,3 +188,9 @@ def test_red_cuts_runs_about_in_half(knowledge):
 def test_limping_is_a_stop_whatever_the_pain_numbers(knowledge):
     status = R.pain_status(request(knowledge, pain={"during_run": 1, "limping": True}), knowledge.rules)
     assert status.status == "STOP" and "Limping" in status.reasons[0]
+
+
+def test_after_a_week_without_running_the_week_gets_the_restart_allowance(knowledge):
+    req = request(knowledge, history={"last_week_run_minutes": 0})
+    cap, why = R.weekly_run_cap(req, "GREEN", knowledge.rules)
+    assert cap == knowledge.rules.caps.restart_week_minutes and "start back gently" in why
