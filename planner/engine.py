@@ -201,7 +201,9 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
                        + (", flare-safe only." if inst.limits.flare_safe_only else "."))
         rule_ids.append(f"pain-{status.lower()}")
     if frame.window_start < R.minutes_of(inst.request.wake_time) + inst.rules.routine.flexion_after_waking:
-        reasons.append("Early in the day: no flexion-biased exercises within 2 h of waking.")
+        gap = inst.rules.routine.flexion_after_waking
+        reasons.append(f"Early in the day: no flexion-biased exercises within {gap // 60} h"
+                       + (f" {gap % 60} min" if gap % 60 else "") + " of waking.")
         rule_ids.append("R8")
     next_day = inst.frames[session.day + 1] if session.day + 1 < 7 else None
     if next_day is not None and next_day.hard and any(e.load_group == "lower_limb" for e in session.exercises):

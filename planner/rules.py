@@ -193,16 +193,20 @@ def pain_status(request: PlanRequest, rules: Rules) -> PainAssessment:
     if pain.trend == "rising":
         red.append("pain rising over the last 3 runs")
     if red:
-        return PainAssessment("RED", (f"RED: {'; '.join(red)}. Running cut about in half and only "
-                                      "flare-safe level-1 exercises — reduce, don't rest.",))
+        red_policy = rules.policy("RED")
+        return PainAssessment("RED", (f"RED: {'; '.join(red)}. Each run cut to at most "
+                                      f"{_pct(red_policy.run_factor)} % and only flare-safe level-"
+                                      f"{red_policy.max_level} exercises — reduce, don't rest.",))
     amber: list[str] = []
     if pain.during_run >= t.amber_during_from:
         amber.append(f"pain {pain.during_run}/10 during runs")
     if pain.next_morning == "settles_within_24h":
         amber.append("next-morning pain above usual that settles within 24 h")
     if amber:
+        amber_policy = rules.policy("AMBER")
         return PainAssessment("AMBER", (f"AMBER: {'; '.join(amber)}. Volume held, quality runs made easy, "
-                                        "runs 10–20 % shorter, exercises up to level 2.",))
+                                        f"each run at most {_pct(amber_policy.run_factor)} % of what you asked, "
+                                        f"exercises up to level {amber_policy.max_level}.",))
     return PainAssessment("GREEN", ("GREEN: pain is settled — you may progress within the caps.",))
 
 
@@ -225,6 +229,11 @@ def _floor_step(minutes: float, step: int) -> int:
     return int(math.floor(minutes / step + 1e-9)) * step
 
 
+def _pct(factor: float) -> int:
+    """A factor as a whole percentage for the reason texts (1.10 → 110)."""
+    return round(factor * 100)
+
+
 def run_limits(request: PlanRequest, status: PainStatus, rules: Rules) -> list[RunLimit]:
     """Per run: kind after pain rules, and max minutes from the pain factor and the single-run cap."""
     policy, caps = rules.policy(status), rules.caps
@@ -240,7 +249,7 @@ def run_limits(request: PlanRequest, status: PainStatus, rules: Rules) -> list[R
         most = run.minutes
         if policy.run_factor < 1:
             cut = _floor_step(run.minutes * policy.run_factor, caps.step_minutes)
-            if cut < most:
+            if max(cut, caps.min_run_minutes) < most:
                 most = cut
                 pct = round((1 - policy.run_factor) * 100)
                 reasons.append(f"{status} pain: run held at least {pct} % shorter "
@@ -249,9 +258,10 @@ def run_limits(request: PlanRequest, status: PainStatus, rules: Rules) -> list[R
         longest = request.history.longest_run_30d_minutes
         if longest is not None:
             cap = _floor_step(longest * caps.single_run_factor, caps.step_minutes)
-            if cap < most:
+            if max(cap, caps.min_run_minutes) < most:
                 most = cap
-                reasons.append(f"No run above 110 % of your longest run in 30 days ({longest} min): "
+                reasons.append(f"No run above {_pct(caps.single_run_factor)} % of your longest run in 30 days "
+                               f"({longest} min): "
                                f"at most {max(cap, caps.min_run_minutes)} min.")
                 rule_ids.append("R12")
         most = max(most, caps.min_run_minutes)
@@ -279,10 +289,12 @@ def weekly_run_cap(request: PlanRequest, status: PainStatus, rules: Rules) -> tu
             consider(hist.last_week_run_minutes,
                      f"{status} pain: weekly running held at last week's {hist.last_week_run_minutes} min.")
         consider(int(hist.last_week_run_minutes * caps.weekly_factor + 1e-9),
-                 f"Weekly running +10 % at most over last week's {hist.last_week_run_minutes} min.")
+                 f"Weekly running +{_pct(caps.weekly_factor) - 100} % at most over last week's "
+                 f"{hist.last_week_run_minutes} min.")
     if hist.week_before_last_run_minutes is not None:
         consider(int(hist.week_before_last_run_minutes * caps.two_week_factor + 1e-9),
-                 f"Never more than +30 % over two weeks ({hist.week_before_last_run_minutes} min two weeks ago).")
+                 f"Never more than +{_pct(caps.two_week_factor) - 100} % over two weeks "
+                 f"({hist.week_before_last_run_minutes} min two weeks ago).")
     return best
 
 
