@@ -46,8 +46,11 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
                             screening.advice, tuple(q.text for q in screening.questions))
         return Plan("referred", "STOP", referral=referral, sources=_sources(rules, ["R1"]), **base)
     if pain.status == "STOP":
-        referral = Referral("soon", "Please see a clinician before training this week", pain.reasons[0],
-                            pain.reasons)
+        referral = Referral("soon", "Please see a clinician before training this week",
+                            "Your answers about your pain call for a clinician's assessment before more running "
+                            "or training: book an appointment with your GP or a physiotherapist in the next few "
+                            "days. Seek urgent care if you notice new numbness, weakness, or bladder or bowel "
+                            "changes.", pain.reasons)
         return Plan("referred", "STOP", referral=referral, sources=_sources(rules, ["R13"]), **base)
     caution = screening.outcome == "caution"
     status = pain.status
