@@ -82,9 +82,10 @@ def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, mo
     for first_pool, rest_pool in ((light, light), (loaded, list(exercises))):
         if not first_pool:
             continue
+        position = {e.id: i for i, e in enumerate(rest_pool)}
         for shift in range(len(first_pool)):
-            first = first_pool[(day + shift) % len(first_pool)]
-            ring = rest_pool[rest_pool.index(first):] + rest_pool[:rest_pool.index(first)]
+            at = position[first_pool[(day + shift) % len(first_pool)].id]
+            ring = rest_pool[at:] + rest_pool[:at]
             chosen = _fit(ring, fewest, most, shortest, longest)
             if chosen:
                 out.append(chosen)
@@ -171,6 +172,7 @@ class WeekModel:
         self.pick: dict[tuple[int, str, str], cp_model.IntVar] = {}
         self.on: dict[tuple[int, str], cp_model.IntVar] = {}
         self.template: dict[tuple[int, str], list[tuple[cp_model.IntVar, tuple[Exercise, ...]]]] = {}
+        self.template_groups: dict[int, frozenset[str]] = {}   # set literal index -> muscle groups it loads
         self.session_minutes: dict[tuple[int, str], cp_model.LinearExprT] = {}
         budget = inst.rules.budget
         for (d, kind), exercises in inst.options.items():
@@ -181,9 +183,12 @@ class WeekModel:
                                                                budget.exercises_max, budget.session_min,
                                                                budget.session_max))]
             self.template[d, kind] = choices
+            for var, chosen in choices:
+                self.template_groups[var.Index()] = frozenset(e.load_group for e in chosen if e.loaded)
             m.Add(cp_model.LinearExpr.Sum([var for var, _ in choices]) == on)
+            ids = [{e.id for e in t} for _, t in choices]
             for ex in exercises:   # pick[d,k,ex]: 1 when the chosen set holds ex (a sum of set literals)
-                holders = [v for v, t in choices if any(e.id == ex.id for e in t)]
+                holders = [v for (v, _), held in zip(choices, ids, strict=True) if ex.id in held]
                 self.pick[d, kind, ex.id] = cp_model.LinearExpr.Sum(holders) if holders else 0
             self.session_minutes[d, kind] = cp_model.LinearExpr.WeightedSum(
                 [v for v, _ in choices], [sum(e.minutes for e in t) for _, t in choices])
@@ -198,7 +203,7 @@ class WeekModel:
         for frame in inst.frames:
             for group in LOAD_GROUPS:
                 sets = [v for (d, _), choices in self.template.items() if d == frame.index
-                        for v, t in choices if any(e.loaded and e.load_group == group for e in t)]
+                        for v, _ in choices if group in self.template_groups[v.Index()]]
                 if sets:
                     var = m.NewBoolVar(f"loaded[{frame.day},{group}]")
                     m.AddMaxEquality(var, sets)
@@ -214,15 +219,16 @@ class WeekModel:
         self._add_weak_area_minimums()
 
     def _add_session_shape(self) -> None:
-        """R11: a session holds 2–4 exercises and lasts 8–30 min; no exercises without a session."""
-        b, m = self.inst.rules.budget, self.model
-        for (d, kind), on in self.on.items():
-            picks = [self.pick[d, kind, ex.id] for ex in self.inst.options[d, kind]]
-            m.Add(sum(picks) >= b.exercises_min).OnlyEnforceIf(on)
-            m.Add(sum(picks) <= b.exercises_max).OnlyEnforceIf(on)
-            m.Add(self.session_minutes[d, kind] >= b.session_min).OnlyEnforceIf(on)
-            m.Add(self.session_minutes[d, kind] <= b.session_max).OnlyEnforceIf(on)
-            m.Add(sum(picks) == 0).OnlyEnforceIf(~on)
+        """R11: a session holds 2–4 exercises and lasts 8–30 min, and no exercise is picked without a session.
+        Both hold by construction — a session is exactly one candidate set (`sum(sets) == on` above) and every
+        set is built to fit (session_templates) — so they are checked once per set here, not posted as
+        constraints the search would have to carry."""
+        b = self.inst.rules.budget
+        for choices in self.template.values():
+            for _, chosen in choices:
+                if not (b.exercises_min <= len(chosen) <= b.exercises_max
+                        and b.session_min <= sum(e.minutes for e in chosen) <= b.session_max):
+                    raise AssertionError(f"candidate set {[e.id for e in chosen]} breaks the R11 session shape")
 
     def _add_r2_loaded_strength(self) -> None:
         """R2 (Garber 2011): loaded strength per muscle group at most 3×/week, never on consecutive days."""
@@ -249,7 +255,7 @@ class WeekModel:
         """R2: loaded sessions for one muscle group start >= loaded_gap_hours apart in real time (DST-aware):
         Monday 21:30 and Wednesday 07:00 are two days apart but only 33.5 h."""
         need = self.inst.rules.routine.loaded_gap_hours * 60
-        sets = {(d, k): [v for v, t in choices if any(e.loaded and e.load_group == group for e in t)]
+        sets = {(d, k): [v for v, _ in choices if group in self.template_groups[v.Index()]]
                 for (d, k), choices in self.template.items()}
         sets = {key: v for key, v in sets.items() if v}
         frames, zone = self.inst.frames, ZoneInfo(self.inst.request.timezone)
