@@ -38,6 +38,19 @@ def has_week(plan: dict[str, Any]) -> bool:
     return plan["status"] in ("optimal", "feasible")
 
 
+def stretch_starts(plan: dict[str, Any]) -> int:
+    """Items that do not begin the minute the previous item of their day ends: one reminder each."""
+    count = 0
+    for day in plan["days"]:
+        end = None
+        for item in day["items"]:
+            hours, minutes = map(int, item["start"].split(":"))
+            start = hours * 60 + minutes
+            count += start != end
+            end = start + item["minutes"]
+    return count
+
+
 def items_of(plan: dict[str, Any]) -> list[tuple[dt.date, dict[str, Any]]]:
     return [(dt.date.fromisoformat(day["date"]), item) for day in plan["days"] for item in day["items"]]
 
