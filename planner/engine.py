@@ -14,10 +14,10 @@ SESSION_ORDER = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic")  # 
 
 
 def build_instance(request: PlanRequest, knowledge: Knowledge, status: R.PainStatus,
-                   caution: bool) -> WeekInstance:
+                   caution: bool, label: str | None = None) -> WeekInstance:
     """Reduce a request to the solver's numbers and allowed sets (pure; no solving)."""
     rules = knowledge.rules
-    runs = R.run_limits(request, status, rules)
+    runs = R.run_limits(request, status, rules, label)
     frames = R.day_frames(request, runs, rules)
     limits = R.exercise_limits(request, status, caution, rules)
     options: dict[tuple[int, str], tuple[Exercise, ...]] = {}
@@ -29,7 +29,7 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: R.PainSta
                                  frame.window_start, rules)
             if len(allowed) >= rules.budget.exercises_min:
                 options[frame.index, kind] = tuple(allowed)
-    weekly_cap, _ = R.weekly_run_cap(request, status, rules)
+    weekly_cap, _ = R.weekly_run_cap(request, status, rules, label)
     return WeekInstance(request=request, rules=rules, frames=tuple(frames), runs=tuple(runs),
                         weekly_cap=weekly_cap, limits=limits, options=options, weak=frozenset(request.weak_areas))
 
@@ -54,16 +54,17 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
         return Plan("referred", "STOP", referral=referral, sources=_sources(rules, ["R13"]), **base)
     caution = screening.outcome == "caution"
     status = pain.status
+    label = None
     notices = list(pain.reasons)
     if caution:
         # R1: a caution answer makes the week conservative whatever the pain numbers: running as AMBER at least
         if status == "GREEN":
-            status = "AMBER"
+            status, label = "AMBER", "Caution answer in screening"
             notices = ["Your pain numbers are settled, but a screening answer calls for care: running volume "
                        "is held, quality runs become easy and runs may be a little shorter this week."]
         notices.append(f"{screening.title}. {screening.advice} You told us: "
                        + "; ".join(q.text for q in screening.questions) + ".")
-    inst = build_instance(request, knowledge, status, caution)
+    inst = build_instance(request, knowledge, status, caution, label)
     solution = WeekModel(inst).solve()
     if solution.status == "infeasible":
         from planner.explain import explain
@@ -74,7 +75,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
         notices.append("The planner ran out of time before finding any plan for this week; "
                        "try fewer weak areas or more spare time.")
         return Plan("infeasible", pain.status, notices=tuple(notices), **base)
-    days = _days(inst, solution, knowledge, status, caution)
+    days = _days(inst, solution, knowledge, status, caution, label)
     used = sorted({rule for day in days for item in day.items for rule in item.rules} | {"R13"})
     return Plan(solution.status, pain.status, days=tuple(days), notices=tuple(notices),
                 sources=_sources(rules, used),
@@ -108,14 +109,14 @@ def _fill(candidates: list[Exercise], minutes: int, rotate: int) -> tuple[Exerci
 
 
 def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: str,
-          caution: bool) -> list[Day]:
+          caution: bool, label: str | None = None) -> list[Day]:
     request, rules = inst.request, inst.rules
     routine = rules.routine
     by_day: dict[int, list[SessionChoice]] = {}
     for s in sol.sessions:
         by_day.setdefault(s.day, []).append(s)
     limit_of = {lim.day: lim for lim in inst.runs}
-    weekly_cap, weekly_why = R.weekly_run_cap(request, status, rules)  # type: ignore[arg-type]
+    weekly_cap, weekly_why = R.weekly_run_cap(request, status, rules, label)  # type: ignore[arg-type]
     days: list[Day] = []
     for frame in inst.frames:
         items: list[Item] = []

@@ -97,7 +97,7 @@ def explain(inst: WeekInstance) -> Explanation:
     shortest = inst.rules.caps.min_run_minutes
     if inst.weekly_cap is not None and runs and inst.weekly_cap < runs * shortest:
         lead.append(f"Your recent running allows at most {inst.weekly_cap} min this week (R12), less than "
-                    f"{runs} runs of at least {shortest} min.")
+                    f"{runs} run{'s' if runs != 1 else ''} of at least {shortest} min.")
         rules.add("R12")
     if runs > inst.rules.routine.max_running_days:
         lead.append(f"At least one day a week without running (R10): {runs} runs cannot all stay.")

@@ -111,6 +111,13 @@ def build_calendar(plan: Mapping[str, Any], *, uid_base: str, stamp: dt.datetime
     return cal.to_ical()
 
 
+def repeatable(plan: Mapping[str, Any], request: Mapping[str, Any]) -> bool:
+    """Whether the week may be exported over several weeks: only a GREEN week without a caution answer —
+    pain guides each week anew (DOMAIN §2), so a week planned around pain is for that week only."""
+    cautions = (request.get("screening") or {}).get("cautions") or []
+    return plan.get("pain_status") == "GREEN" and not cautions
+
+
 def _clock_minutes(text: str) -> int:
     hours, _, minutes = text.partition(":")
     return int(hours) * 60 + int(minutes)

@@ -234,9 +234,11 @@ def _pct(factor: float) -> int:
     return round(factor * 100)
 
 
-def run_limits(request: PlanRequest, status: PainStatus, rules: Rules) -> list[RunLimit]:
-    """Per run: kind after pain rules, and max minutes from the pain factor and the single-run cap."""
+def run_limits(request: PlanRequest, status: PainStatus, rules: Rules, label: str | None = None) -> list[RunLimit]:
+    """Per run: kind after pain rules, and max minutes from the pain factor and the single-run cap.
+    `label` names why the policy applies in the reasons (default "<STATUS> pain")."""
     policy, caps = rules.policy(status), rules.caps
+    label = label or f"{status} pain"
     limits: list[RunLimit] = []
     for run in sorted(request.runs, key=lambda r: WEEKDAYS.index(r.day)):
         reasons: list[str] = []
@@ -244,7 +246,7 @@ def run_limits(request: PlanRequest, status: PainStatus, rules: Rules) -> list[R
         kind = run.kind
         if run.kind == "quality" and policy.quality_to_easy:
             kind = "easy"
-            reasons.append(f"{status} pain: the quality session becomes an easy run (intensity is added last).")
+            reasons.append(f"{label}: the quality session becomes an easy run (intensity is added last).")
             rule_ids += ["R13", f"pain-{status.lower()}"]
         most = run.minutes
         if policy.run_factor < 1:
@@ -252,7 +254,7 @@ def run_limits(request: PlanRequest, status: PainStatus, rules: Rules) -> list[R
             if max(cut, caps.min_run_minutes) < most:
                 most = cut
                 pct = round((1 - policy.run_factor) * 100)
-                reasons.append(f"{status} pain: run held at least {pct} % shorter "
+                reasons.append(f"{label}: run held at least {pct} % shorter "
                                f"({run.minutes} → at most {max(most, caps.min_run_minutes)} min).")
                 rule_ids += ["R13", f"pain-{status.lower()}"]
         longest = request.history.longest_run_30d_minutes
@@ -270,9 +272,11 @@ def run_limits(request: PlanRequest, status: PainStatus, rules: Rules) -> list[R
     return limits
 
 
-def weekly_run_cap(request: PlanRequest, status: PainStatus, rules: Rules) -> tuple[int | None, str | None]:
+def weekly_run_cap(request: PlanRequest, status: PainStatus, rules: Rules,
+                   label: str | None = None) -> tuple[int | None, str | None]:
     """The most running minutes this week from the weekly and two-week caps (R12), with the reason."""
     caps, hist = rules.caps, request.history
+    label = label or f"{status} pain"
     best: tuple[int | None, str | None] = (None, None)
 
     def consider(value: int, why: str) -> None:
@@ -287,11 +291,11 @@ def weekly_run_cap(request: PlanRequest, status: PainStatus, rules: Rules) -> tu
     elif hist.last_week_run_minutes is not None:
         if rules.policy(status).weekly_hold:
             consider(hist.last_week_run_minutes,
-                     f"{status} pain: weekly running held at last week's {hist.last_week_run_minutes} min.")
+                     f"{label}: weekly running held at last week's {hist.last_week_run_minutes} min.")
         consider(int(hist.last_week_run_minutes * caps.weekly_factor + 1e-9),
                  f"Weekly running +{_pct(caps.weekly_factor) - 100} % at most over last week's "
                  f"{hist.last_week_run_minutes} min.")
-    if hist.week_before_last_run_minutes is not None:
+    if hist.week_before_last_run_minutes:   # +30 % of nothing is no guide either (restart allowance above)
         consider(int(hist.week_before_last_run_minutes * caps.two_week_factor + 1e-9),
                  f"Never more than +{_pct(caps.two_week_factor) - 100} % over two weeks "
                  f"({hist.week_before_last_run_minutes} min two weeks ago).")

@@ -62,10 +62,20 @@ class SessionChoice:
 
 
 def _real_minutes(first: DayFrame, second: DayFrame, zone: ZoneInfo) -> int:
-    """Real minutes between the two days' local midnights (1440 × days, ± an hour across a DST change)."""
-    def instant(frame: DayFrame) -> dt.datetime:
-        return dt.datetime.combine(frame.date, dt.time(12)).replace(tzinfo=zone).astimezone(dt.UTC)
-    return int((instant(second) - instant(first)).total_seconds() // 60)
+    """The real minutes to add to `start2 - start1` (wall-clock minutes after each local midnight) for the
+    real gap between two sessions: 1440 × days, less an hour when a DST change falls between them. Taken as
+    the worst case over where in their windows the two sessions can start, so the bound always holds."""
+    def instant(frame: DayFrame, minutes: int) -> dt.datetime:
+        local = dt.datetime.combine(frame.date, dt.time()) + dt.timedelta(minutes=minutes)
+        return local.replace(tzinfo=zone).astimezone(dt.UTC)
+
+    days = (second.date - first.date).days * 24 * 60
+    worst = 0
+    for m1 in (first.window_start, first.window_start + first.window_minutes):
+        for m2 in (second.window_start, second.window_start + second.window_minutes):
+            real = (instant(second, m2) - instant(first, m1)).total_seconds() / 60
+            worst = min(worst, int(real - (days + m2 - m1)))
+    return days + worst
 
 
 def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,

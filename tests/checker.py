@@ -146,7 +146,7 @@ def weekly_run_cap(status: str, history: dict[str, Any]) -> int | None:
         if policy(status)["weekly_hold"]:
             found.append(last)
     before = history.get("week_before_last_run_minutes")
-    if before is not None:
+    if before:   # +30 % of nothing is no guide: the restart allowance applies instead
         found.append(math.floor(before * _frac(caps["two_week_factor"])))
     return min(found) if found else None
 

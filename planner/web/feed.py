@@ -8,17 +8,11 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from planner.ical import build_calendar
+from planner.ical import build_calendar, repeatable
 from planner.web.storage import store
 
 bp = Blueprint("feed", __name__)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
-
-
-def repeatable(plan: dict[str, Any]) -> bool:
-    """Whether repeating the week makes sense: only a GREEN week without a caution notice (DOMAIN §2: pain
-    guides each week anew)."""
-    return plan.get("pain_status") == "GREEN" and not any("screening answer" in n for n in plan.get("notices", []))
 
 
 def uid_base(token: str) -> str:
@@ -42,7 +36,8 @@ def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, with_link:
     if cached is None:
         cached = _build(saved, token, weeks=weeks, busy_only=busy_only, plan_url=plan_url)
         with _CACHE_LOCK:
-            while len(_CACHE) >= _CACHE_SIZE:
+            while _CACHE and (len(_CACHE) >= _CACHE_SIZE or sum(map(len, _CACHE.values())) + len(cached)
+                              > _CACHE_BYTES):
                 _CACHE.pop(next(iter(_CACHE)))   # oldest first
             _CACHE[key] = cached
     return cached
@@ -50,6 +45,7 @@ def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, with_link:
 
 _CACHE: dict[tuple[Any, ...], bytes] = {}
 _CACHE_SIZE = 256
+_CACHE_BYTES = 8 * 1024 * 1024   # per worker; a 12-week body is ~280 KB
 _CACHE_LOCK = threading.Lock()
 
 
@@ -71,7 +67,7 @@ def download(token: str) -> Response:
     raw = request.args.get("weeks", "1")
     if not raw.isdigit() or not 1 <= int(raw) <= 12:
         abort(400, description="weeks: must be a whole number from 1 to 12")
-    if int(raw) > 1 and not repeatable(saved.plan):
+    if int(raw) > 1 and not repeatable(saved.plan, saved.request):
         abort(400, description="weeks: a week planned around pain or a caution answer is for this week only; "
                                "check your pain and plan again next week")
     body = _calendar(saved, token, weeks=int(raw), busy_only=False, with_link=True)

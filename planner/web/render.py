@@ -29,7 +29,8 @@ def context(**extra: Any) -> dict[str, Any]:
     ctx.update(extra)
     ctx["robots_noindex"] = bool(ctx.get("saved")) or bool(ctx.get("deleted"))
     ctx["chart"] = chart_bars
-    from planner.web.feed import public_url, repeatable
+    from planner.ical import repeatable
+    from planner.web.feed import public_url
     ctx["public_url"], ctx["repeatable"] = public_url, repeatable
     return ctx
 

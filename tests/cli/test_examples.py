@@ -125,3 +125,9 @@ def test_warm_ups_and_cool_downs_hold_exactly_what_fits_their_minutes(capsys):
             for item in day["items"]:
                 if item["kind"] in ("warm_up", "cool_down"):
                     assert 0 < sum(e["minutes"] for e in item["exercises"]) <= item["minutes"], (name, item)
+
+
+def test_a_week_planned_around_pain_is_not_exported_over_several_weeks(capsys, tmp_path):
+    code = main(["plan", str(EXAMPLES / "red-runner.json"), "--format", "ics", "--weeks", "4",
+                 "--output", str(tmp_path / "x.ics")])
+    assert code == 2 and "plan again next week" in capsys.readouterr().err

@@ -475,3 +475,23 @@ def test_r2_loaded_sessions_for_one_muscle_group_start_48_real_hours_apart():
                    for e in i["exercises"] if e["id"] in ("front_plank", "side_plank_feet", "pallof_press",
                                                           "suitcase_carry")}
     assert not {"mon", "wed"} <= loaded_days
+
+
+def test_r2_the_48_hours_hold_across_the_autumn_clock_change_in_the_small_hours():
+    """Found in review: the DST shift was taken at noon, so sessions before a 02:00 change got an hour."""
+    for zone, week in (("Europe/London", "2026-10-19"), ("America/New_York", "2026-10-26")):
+        raw = {"week_start": week, "timezone": zone, "wake_time": "07:00", "runs": [], "level": 2,
+               "available": {"fri": {"minutes": 30, "start": "01:30"}, "sun": {"minutes": 30, "start": "00:30"}},
+               "weak_areas": ["glutes"]}
+        plan = solve(raw)
+        assert plan is not None and plan["status"] in ("optimal", "infeasible")
+        assert [str(v) for v in check_plan(plan, raw) if v.rule == "R2"] == []
+
+
+def test_after_two_weeks_without_running_the_restart_allowance_still_applies():
+    raw = {"week_start": "2026-11-30", "runs": [{"day": "tue", "kind": "easy", "minutes": 20, "start": "07:00"},
+                                                 {"day": "sat", "kind": "easy", "minutes": 20, "start": "09:00"}],
+           "history": {"last_week_run_minutes": 0, "week_before_last_run_minutes": 0}}
+    plan = solve(raw)
+    assert plan["status"] == "optimal"
+    assert sum(i["minutes"] for d in plan["days"] for i in d["items"] if i["kind"] == "run") == 40
