@@ -51,7 +51,6 @@ import threading
 import time
 import urllib.parse
 from collections import defaultdict
-from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -219,46 +218,12 @@ class WorkerWatch(threading.Thread):
 
 # ------------------------------------------------------------------------------------------------ clients
 
-class FormReader(HTMLParser):
-    """What a browser submits for form#planner: inputs, checked boxes, selected (or first) options."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: list[tuple[str, str]] = []
-        self._in_form, self._select, self._first, self._chosen = False, None, None, False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag == "form" and a.get("id") == "planner":
-            self._in_form = True
-        if not self._in_form:
-            return
-        if tag == "input" and a.get("name"):
-            if a.get("type") != "checkbox" or "checked" in a:
-                default = "on" if a.get("type") == "checkbox" else ""
-                self.fields.append((a["name"], a.get("value") or default))
-        elif tag == "select":
-            self._select, self._first, self._chosen = a.get("name"), None, False
-        elif tag == "option" and self._select:
-            if self._first is None:
-                self._first = a.get("value") or ""
-            if "selected" in a:
-                self.fields.append((self._select, a.get("value") or ""))
-                self._chosen = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select" and self._select:
-            if not self._chosen and self._first is not None:
-                self.fields.append((self._select, self._first))
-            self._select = None
-        elif tag == "form":
-            self._in_form = False
-
-
 def form_of(html: str) -> list[tuple[str, str]]:
-    reader = FormReader()
-    reader.feed(html)
-    return reader.fields
+    """What a browser submits for form#planner (the same reader the web tests use)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.web.conftest import form_of as read_form
+    return list(read_form(html).items(multi=True))
 
 
 class HttpError(Exception):
