@@ -5,12 +5,10 @@ from __future__ import annotations
 from planner import rules as R
 from planner.catalogue import Exercise
 from planner.knowledge import Knowledge, default_knowledge
-from planner.plan import Day, ExerciseDose, Item, Penalty, Plan, Referral
+from planner.plan import SESSION_KINDS, Day, ExerciseDose, Item, Penalty, Plan, Referral
 from planner.request import AREAS, DAY_NAMES, WEEKDAYS, PlanRequest, clock
 from planner.screening import screen
-from planner.solver import AREA_LABELS, SESSION_KINDS, SessionChoice, WeekInstance, WeekModel, WeekSolution
-
-SESSION_ORDER = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic")  # R15: strength, then mobility
+from planner.solver import AREA_LABELS, SessionChoice, WeekInstance, WeekModel, WeekSolution
 
 
 def build_instance(request: PlanRequest, knowledge: Knowledge, status: R.PainStatus,
@@ -29,9 +27,10 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: R.PainSta
                                  frame.window_start, rules)
             if len(allowed) >= rules.budget.exercises_min:
                 options[frame.index, kind] = tuple(allowed)
-    weekly_cap, _ = R.weekly_run_cap(request, status, rules, label)
+    weekly_cap, weekly_why = R.weekly_run_cap(request, status, rules, label)
     return WeekInstance(request=request, rules=rules, frames=tuple(frames), runs=tuple(runs),
-                        weekly_cap=weekly_cap, limits=limits, options=options, weak=frozenset(request.weak_areas))
+                        weekly_cap=weekly_cap, weekly_why=weekly_why, limits=limits, options=options,
+                        weak=frozenset(request.weak_areas))
 
 
 def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
@@ -75,7 +74,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
         notices.append("The planner ran out of time before finding any plan for this week; "
                        "try fewer weak areas or more spare time.")
         return Plan("infeasible", pain.status, notices=tuple(notices), **base)
-    days = _days(inst, solution, knowledge, status, caution, label)
+    days = _days(inst, solution, knowledge, status, caution)
     used = sorted({rule for day in days for item in day.items for rule in item.rules} | {"R13"})
     return Plan(solution.status, pain.status, days=tuple(days), notices=tuple(notices),
                 sources=_sources(rules, used),
@@ -109,14 +108,14 @@ def _fill(candidates: list[Exercise], minutes: int, rotate: int) -> tuple[Exerci
 
 
 def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: str,
-          caution: bool, label: str | None = None) -> list[Day]:
+          caution: bool) -> list[Day]:
     request, rules = inst.request, inst.rules
     routine = rules.routine
     by_day: dict[int, list[SessionChoice]] = {}
     for s in sol.sessions:
         by_day.setdefault(s.day, []).append(s)
     limit_of = {lim.day: lim for lim in inst.runs}
-    weekly_cap, weekly_why = R.weekly_run_cap(request, status, rules, label)  # type: ignore[arg-type]
+    weekly_cap, weekly_why = inst.weekly_cap, inst.weekly_why
     days: list[Day] = []
     for frame in inst.frames:
         items: list[Item] = []
@@ -162,7 +161,8 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
             items.append(Item(f"{frame.day}-cool_down", "cool_down", cool_start, routine.cool_down_minutes,
                               tuple(_dose(e) for e in cool), tuple(cool_reasons), tuple(cool_rules)))
         start = frame.window_start
-        for session in sorted(by_day.get(d, []), key=lambda s: SESSION_ORDER.index(s.kind)):
+        # R15: strength, then mobility — the order of SESSION_KINDS, which the solver's start times assume too
+        for session in sorted(by_day.get(d, []), key=lambda s: SESSION_KINDS.index(s.kind)):
             reasons, rule_ids = _session_reasons(session, inst, status, caution)
             items.append(Item(f"{frame.day}-{session.kind}", session.kind, start, session.minutes,
                               tuple(_dose(e) for e in session.exercises), reasons, rule_ids))

@@ -10,6 +10,7 @@ from planner.request import clock
 
 Status = Literal["optimal", "feasible", "infeasible", "referred"]
 PainStatus = Literal["GREEN", "AMBER", "RED", "STOP"]
+# The session kinds in the order a day's sessions follow each other (R15: strength, then mobility).
 SESSION_KINDS: tuple[str, ...] = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic")
 ITEM_KINDS: tuple[str, ...] = ("warm_up", "run", "cool_down", *SESSION_KINDS)
 KIND_LABELS = {

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
 
@@ -322,6 +323,12 @@ class DayFrame:
     def name(self) -> str:
         return DAY_NAMES[self.day]
 
+    def instant(self, minutes: int, zone: ZoneInfo) -> dt.datetime:
+        """The real (UTC) moment `minutes` after this day's local midnight; comparing these counts DST
+        changes, which subtracting two datetimes of the same zone would not."""
+        local = dt.datetime.combine(self.date, dt.time()) + dt.timedelta(minutes=minutes)
+        return local.replace(tzinfo=zone).astimezone(dt.UTC)
+
     @property
     def hard(self) -> bool:
         return self.run_kind in ("long", "quality")
@@ -389,17 +396,11 @@ def hours_until_next_hard_run(frames: list[DayFrame], day_index: int, start: int
                               timezone: str = "UTC") -> float | None:
     """Real hours (DST-aware, in the runner's zone) from a session start to the next long or quality run
     later this week (None if none)."""
-    from zoneinfo import ZoneInfo
     zone = ZoneInfo(timezone)
-
-    def instant(frame: DayFrame, minutes: int) -> dt.datetime:
-        local = dt.datetime.combine(frame.date, dt.time()) + dt.timedelta(minutes=minutes)
-        return local.replace(tzinfo=zone).astimezone(dt.UTC)  # same-zone subtraction would ignore DST
-
-    begin = instant(frames[day_index], start)
+    begin = frames[day_index].instant(start, zone)
     for frame in frames[day_index:]:
         if frame.hard and frame.run_start is not None:
-            gap = (instant(frame, frame.run_start) - begin).total_seconds() / 3600
+            gap = (frame.instant(frame.run_start, zone) - begin).total_seconds() / 3600
             if gap > 0:
                 return gap
     return None

@@ -10,7 +10,6 @@ day) are literals: fixed true when planning, assumptions when explaining an infe
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass, field
 from typing import Literal
@@ -19,10 +18,10 @@ from zoneinfo import ZoneInfo
 from ortools.sat.python import cp_model
 
 from planner.catalogue import Exercise
+from planner.plan import SESSION_KINDS
 from planner.request import AREAS, DAY_NAMES, PlanRequest
 from planner.rules import DayFrame, ExerciseLimits, Rules, RunLimit
 
-SESSION_KINDS: tuple[str, ...] = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic")
 AREA_LABELS = {"core": "core", "glutes": "glutes", "hamstrings": "hamstrings", "hip_mobility": "hip mobility",
                "thoracic": "thoracic spine"}
 LOAD_GROUPS: tuple[str, ...] = ("core", "lower_limb")
@@ -37,6 +36,7 @@ class WeekInstance:
     frames: tuple[DayFrame, ...]
     runs: tuple[RunLimit, ...]
     weekly_cap: int | None
+    weekly_why: str | None   # the reason for weekly_cap, as the plan states it
     limits: ExerciseLimits
     options: dict[tuple[int, str], tuple[Exercise, ...]]   # (day index, session kind) -> allowed exercises
     weak: frozenset[str]
@@ -65,15 +65,11 @@ def _real_minutes(first: DayFrame, second: DayFrame, zone: ZoneInfo) -> int:
     """The real minutes to add to `start2 - start1` (wall-clock minutes after each local midnight) for the
     real gap between two sessions: 1440 × days, less an hour when a DST change falls between them. Taken as
     the worst case over where in their windows the two sessions can start, so the bound always holds."""
-    def instant(frame: DayFrame, minutes: int) -> dt.datetime:
-        local = dt.datetime.combine(frame.date, dt.time()) + dt.timedelta(minutes=minutes)
-        return local.replace(tzinfo=zone).astimezone(dt.UTC)
-
     days = (second.date - first.date).days * 24 * 60
     worst = 0
     for m1 in (first.window_start, first.window_start + first.window_minutes):
         for m2 in (second.window_start, second.window_start + second.window_minutes):
-            real = (instant(second, m2) - instant(first, m1)).total_seconds() / 60
+            real = (second.instant(m2, zone) - first.instant(m1, zone)).total_seconds() / 60
             worst = min(worst, int(real - (days + m2 - m1)))
     return days + worst
 
