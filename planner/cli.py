@@ -104,11 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         text: str | bytes = json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "ics":
         from planner.ical import build_calendar, repeatable
-        if args.weeks > 1 and not repeatable(plan.to_dict(), request.to_json_dict()):
+        week = plan.to_dict()
+        if args.weeks > 1 and not repeatable(week, request.to_json_dict()):
             print("planner: --weeks: a week planned around pain or a caution answer is for this week only; "
                   "check your pain and plan again next week", file=sys.stderr)
             return EXIT_INVALID
-        text = build_calendar(plan.to_dict(), uid_base=_uid_base(raw), stamp=dt.datetime.now(dt.UTC),
+        text = build_calendar(week, uid_base=_uid_base(raw), stamp=dt.datetime.now(dt.UTC),
                               reminder_minutes=request.reminder_minutes, weeks=args.weeks)
     else:
         text = render_table(plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from flask import Blueprint, Response, jsonify, request
@@ -43,5 +44,10 @@ def create_plan() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    """The OpenAPI 3.1 document, generated from the request and plan models."""
-    return jsonify(openapi_document(__version__))
+    """The OpenAPI 3.1 document, generated from the request and plan models (once per worker)."""
+    return jsonify(_openapi())
+
+
+@functools.cache
+def _openapi() -> dict:
+    return openapi_document(__version__)

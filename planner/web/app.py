@@ -89,7 +89,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _logging(app)
     _security_headers(app)
 
-    from planner.web import api, errors, feed, pages
+    from planner.web import api, errors, feed, pages, render
+    render.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(feed.bp)
     csrf.exempt(api.bp)  # JSON API: no cookies, no session, so no cross-site request to forge

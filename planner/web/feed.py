@@ -31,7 +31,7 @@ def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, with_link:
     """The calendar body, cached per worker by plan revision: feeds are polled again and again, and a
     12-week file costs ~100 ms of CPU (icalendar's line folding), far more than serving it from memory."""
     plan_url = public_url("pages.saved", token=token) if with_link else None
-    key = (uid_base(token), saved.revision, saved.updated_at.isoformat(), weeks, busy_only, plan_url)
+    key = (uid_base(token), saved.revision, weeks, busy_only, plan_url)   # a revision is one saved content
     cached = _CACHE.get(key)
     if cached is None:
         cached = _build(saved, token, weeks=weeks, busy_only=busy_only, plan_url=plan_url)

@@ -52,8 +52,14 @@ def _int(form: Mapping[str, str], key: str, errors: list[FieldError], *, optiona
     return int(raw)
 
 
-def request_from_form(form: MultiDict[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
-    """Contract-1 data from the form, plus errors for values that are not even numbers (keyed by input name)."""
+def _checked(form: Mapping[str, str], key: str) -> bool:
+    return form.get(key) in ("on", "true", "1")
+
+
+def request_from_form(form: MultiDict[str, str], tiers: Mapping[str, str]) -> tuple[dict[str, Any], list[FieldError]]:
+    """Contract-1 data from the form, plus errors for values that are not even numbers (keyed by input name).
+    `tiers` (screening question id → 1A/1B/1C) sorts the ticked safety questions into red flags and cautions;
+    unknown ids go with the red flags, for the request model to reject."""
     errors: list[FieldError] = []
     data: dict[str, Any] = {}
     for key in ("name", "week_start", "timezone", "wake_time"):
@@ -91,10 +97,11 @@ def request_from_form(form: MultiDict[str, str]) -> tuple[dict[str, Any], list[F
     for key in ("next_morning", "trend"):
         if _text(form, f"pain_{key}"):
             pain[key] = _text(form, f"pain_{key}")
-    pain["limping"] = form.get("pain_limping") in ("on", "true", "1")
+    pain["limping"] = _checked(form, "pain_limping")
     data["pain"] = pain
     flags = [f[:MAX_TEXT] for f in form.getlist("flags")]
-    data["screening"] = {"flags": flags}  # split into tiers by the caller, who knows the question tiers
+    data["screening"] = {"red_flags": [f for f in flags if tiers.get(f) != "1C"],
+                         "cautions": [f for f in flags if tiers.get(f) == "1C"]}
     history: dict[str, Any] = {}
     longest = _int(form, "history_longest", errors, optional=True)
     last_week = _int(form, "history_last_week", errors, optional=True)
@@ -105,18 +112,8 @@ def request_from_form(form: MultiDict[str, str]) -> tuple[dict[str, Any], list[F
     data["history"] = history
     reminder = _int(form, "reminder_minutes", errors, optional=True)
     data["reminder_minutes"] = reminder or None
-    data["hamstring_twice_daily"] = form.get("hamstring_twice_daily") in ("on", "true", "1")
+    data["hamstring_twice_daily"] = _checked(form, "hamstring_twice_daily")
     return data, errors
-
-
-def split_flags(data: dict[str, Any], tiers: Mapping[str, str]) -> dict[str, Any]:
-    """Move the ticked screening ids into red_flags (1A/1B) and cautions (1C); unknown ids stay to be rejected."""
-    flags = data.get("screening", {}).pop("flags", [])
-    data["screening"] = {
-        "red_flags": [f for f in flags if tiers.get(f) != "1C"],
-        "cautions": [f for f in flags if tiers.get(f) == "1C"],
-    }
-    return data
 
 
 _RUN_PATH = re.compile(r"^runs\.(\d+)\.(\w+)$")
@@ -203,14 +200,13 @@ def form_from_submission(form: MultiDict[str, str]) -> dict[str, Any]:
             values[key] = (form.get(key) or "")[:MAX_TEXT]
     for key in ("weak_areas", "equipment", "flags"):
         values.setdefault(key, [])
-    values["hamstring_twice_daily"] = form.get("hamstring_twice_daily") in ("on", "true", "1")
-    values["pain_limping"] = form.get("pain_limping") in ("on", "true", "1")
+    values["hamstring_twice_daily"] = _checked(form, "hamstring_twice_daily")
+    values["pain_limping"] = _checked(form, "pain_limping")
     return values
 
 
 __all__ = ["AREAS", "AREA_LABELS", "DAY_NAMES", "LEVELS", "PAIN_NEXT", "PAIN_TREND", "RUN_CHOICES",
-           "errors_for_form", "field_names", "form_from_request", "form_from_submission", "request_from_form",
-           "split_flags"]
+           "errors_for_form", "field_names", "form_from_request", "form_from_submission", "request_from_form"]
 
 
 _LABELS = {

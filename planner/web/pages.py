@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, make_response, redirect, request, url_for
 
 from planner.web import forms, service
@@ -57,14 +59,20 @@ def _saved_from_form():
 def save() -> Response:
     """Solve and store the week; redirect to its unguessable link."""
     out = service.solve_form(request.form)
-    if not out.ok or out.plan is None or out.request is None:
-        return page_or_fragment("planner", 422 if out.errors else 200, values=out.values, errors=out.errors,
-                                plan=out.plan)
-    if out.plan["status"] not in ("optimal", "feasible"):
-        errors = {"form": "Only a planned week can be saved."}
-        return page_or_fragment("planner", 422, values=out.values, errors=errors, plan=out.plan)
+    refusal = _unsaveable(out, saved=None, note="Only a planned week can be saved.")
+    if refusal is not None:
+        return refusal
     saved = store().save(out.request.to_json_dict(), out.plan, fingerprints(out.plan))
     return _see(url_for("pages.saved", token=saved.token))
+
+
+def _unsaveable(out: service.FormOutcome, saved: Any, note: str) -> Response | None:
+    """The form again (422 with messages) when the submission holds no week to store, else None."""
+    if out.ok and out.plan["status"] in ("optimal", "feasible"):
+        return None
+    errors = out.errors or ({"form": note} if out.plan is not None else {})
+    return page_or_fragment("planner", 422 if errors else 200, values=out.values, errors=errors, plan=out.plan,
+                            saved=saved)
 
 
 def _see(location: str) -> Response:
@@ -99,12 +107,9 @@ def update(token: str) -> Response:
     """Re-solve a saved plan from the edited form and store it (only changed items get a new SEQUENCE)."""
     item = _load(token)
     out = service.solve_form(request.form)
-    if not out.ok or out.plan is None or out.request is None:
-        return page_or_fragment("planner", 422 if out.errors else 200, values=out.values, errors=out.errors,
-                                plan=out.plan, saved=item)
-    if out.plan["status"] not in ("optimal", "feasible"):
-        return page_or_fragment("planner", 422, values=out.values, plan=out.plan, saved=item,
-                                errors={"form": "Only a planned week can be saved; the saved week is unchanged."})
+    refusal = _unsaveable(out, saved=item, note="Only a planned week can be saved; the saved week is unchanged.")
+    if refusal is not None:
+        return refusal
     store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan))
     return _see(url_for("pages.saved", token=token))
 

@@ -6,10 +6,12 @@ import functools
 from typing import Any
 from zoneinfo import available_timezones
 
-from flask import Response, current_app, make_response, render_template, request
+from flask import Flask, Response, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
+from planner.ical import repeatable
 from planner.web import forms
+from planner.web.feed import public_url
 
 PAGE = "planner.html"
 
@@ -21,17 +23,20 @@ def wants_fragment() -> bool:
             and h.get("HX-History-Restore-Request") != "true")
 
 
+def register(app: Flask) -> None:
+    """What every template may use and that never changes while the app runs: set once, not per render."""
+    knowledge = app.extensions["backstride.knowledge"]
+    app.jinja_env.globals.update(
+        forms=forms, field_names=forms.field_names(), zones=_zones(), chart=chart_bars, public_url=public_url,
+        repeatable=repeatable,
+        equipment_options=[(e.id, e.name) for e in knowledge.catalogue.equipment],
+        screening_options=[(q.id, q.text) for q in knowledge.screening.questions])
+
+
 def context(**extra: Any) -> dict[str, Any]:
-    knowledge = current_app.extensions["backstride.knowledge"]
-    ctx = {"forms": forms, "field_names": forms.field_names(), "errors": {}, "plan": None, "saved": None,
-           "zones": _zones(), "equipment_options": knowledge.catalogue.equipment,
-           "screening_questions": knowledge.screening.questions, "robots_noindex": False}
-    ctx.update(extra)
+    """The per-request part of the template context, with its defaults."""
+    ctx: dict[str, Any] = {"errors": {}, "plan": None, "saved": None, **extra}
     ctx["robots_noindex"] = bool(ctx.get("saved")) or bool(ctx.get("deleted"))
-    ctx["chart"] = chart_bars
-    from planner.ical import repeatable
-    from planner.web.feed import public_url
-    ctx["public_url"], ctx["repeatable"] = public_url, repeatable
     return ctx
 
 

@@ -53,9 +53,8 @@ def parse_api(data: Any) -> PlanRequest:
 
 def solve_form(form: MultiDict[str, str]) -> FormOutcome:
     """Validate a submitted planner form, apply a chosen relaxation, and solve; errors name the inputs."""
-    data, early = forms.request_from_form(form)
     vocab = knowledge().vocabulary
-    forms.split_flags(data, vocab.screening_tiers)
+    data, early = forms.request_from_form(form, vocab.screening_tiers)
     try:
         request = parse_request(data, vocab)
     except RequestError as exc:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 
+from planner.ical import item_fingerprint
 from planner.store import Store
 
 
@@ -21,7 +22,6 @@ def store() -> Store:
 
 def fingerprints(plan: dict[str, Any]) -> dict[str, str]:
     """Item key → fingerprint of its calendar-visible content (a changed item gets a new SEQUENCE)."""
-    from planner.ical import item_fingerprint
     return {item["key"]: item_fingerprint(item) for day in plan.get("days", []) for item in day["items"]}
 
 
