@@ -15,16 +15,15 @@ import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
-from planner.web import create_app
 from tests.web.conftest import close_store, form_of
+from tests.web.conftest import make_app as make_web_app
 
 NO_LIMIT = "1000000/minute"
 
 
 def make_app(db_dir: Path, **config: Any) -> Flask:
-    """A real app on its own SQLite file; `config` overrides (e.g. RATE_LIMIT)."""
-    return create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{db_dir}/hardening.db", "SECRET_KEY": "test",
-                       "RATE_LIMIT": NO_LIMIT, "QUIET_LOGS": True, "SESSION_COOKIE_SECURE": False, **config})
+    """A real app on its own SQLite file, without a practical rate limit; `config` overrides (e.g. RATE_LIMIT)."""
+    return make_web_app(f"sqlite:///{db_dir}/hardening.db", **{"RATE_LIMIT": NO_LIMIT, **config})
 
 
 @pytest.fixture

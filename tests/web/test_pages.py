@@ -121,7 +121,8 @@ def test_save_redirects_to_an_unguessable_link_that_reopens_edits_and_deletes(cl
     edit["pain_during_run"] = "0"
     edit["pain_next_morning"] = "usual"
     assert client.post(link, data=edit).status_code == 303
-    assert 'name="run_tue_minutes" type="number"' in client.get(link).get_data(as_text=True)
+    tuesday = re.search(r'data-key="tue-run".*?(\d+) min</span>', client.get(link).get_data(as_text=True), re.S)
+    assert tuesday and tuesday.group(1) == "30"   # the re-solved week (now GREEN) plans the edited 30 min
     assert form_of(client.get(link).get_data(as_text=True))["run_tue_minutes"] == "30"
     deleted = client.post(f"{link}/delete", data={"csrf_token": edit["csrf_token"]})
     assert deleted.status_code == 303 and deleted.headers["Location"] == "/?deleted=1"
