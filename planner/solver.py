@@ -172,10 +172,9 @@ class WeekModel:
             self.keep[run.day] = self._wish(Wish(
                 f"run:{run.day}", f"your {run.requested_kind} run on {DAY_NAMES[run.day]} "
                                   f"({run.requested_minutes} min)"))
-        # A session is one of a few candidate exercise sets ("templates", see session_templates); pick[d,k,ex]
-        # says whether exercise ex is in the chosen set. Choosing among whole sets instead of single exercises
-        # keeps the minutes arithmetic out of the search, which is what makes the model prove optimality fast.
-        self.pick: dict[tuple[int, str, str], cp_model.IntVar] = {}
+        # A session is one of a few candidate exercise sets ("templates", see session_templates). Choosing among
+        # whole sets instead of single exercises keeps the minutes arithmetic out of the search, which is what
+        # makes the model prove optimality fast.
         self.on: dict[tuple[int, str], cp_model.IntVar] = {}
         self.template: dict[tuple[int, str], list[tuple[cp_model.IntVar, tuple[Exercise, ...]]]] = {}
         self.template_groups: dict[int, frozenset[str]] = {}   # set literal index -> muscle groups it loads
@@ -192,10 +191,6 @@ class WeekModel:
             for var, chosen in choices:
                 self.template_groups[var.Index()] = frozenset(e.load_group for e in chosen if e.loaded)
             m.Add(cp_model.LinearExpr.Sum([var for var, _ in choices]) == on)
-            ids = [{e.id for e in t} for _, t in choices]
-            for ex in exercises:   # pick[d,k,ex]: 1 when the chosen set holds ex (a sum of set literals)
-                holders = [v for (v, _), held in zip(choices, ids, strict=True) if ex.id in held]
-                self.pick[d, kind, ex.id] = cp_model.LinearExpr.Sum(holders) if holders else 0
             self.session_minutes[d, kind] = cp_model.LinearExpr.WeightedSum(
                 [v for v, _ in choices], [sum(e.minutes for e in t) for _, t in choices])
         self.extra: dict[int, cp_model.IntVar] = {}
@@ -214,6 +209,11 @@ class WeekModel:
                     var = m.NewBoolVar(f"loaded[{frame.day},{group}]")
                     m.AddMaxEquality(var, sets)
                     self.loaded[frame.index, group] = var
+
+    def picked(self, d: int, kind: str, exercise_id: str) -> cp_model.LinearExprT:
+        """1 when the chosen set of session (d, kind) holds the exercise: the sum of the sets holding it."""
+        return cp_model.LinearExpr.Sum([v for v, t in self.template.get((d, kind), [])
+                                        if any(e.id == exercise_id for e in t)])
 
     # --- hard constraints ------------------------------------------------------------------------------
     def _add_constraints(self, time_slack: bool) -> None:

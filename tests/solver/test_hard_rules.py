@@ -90,7 +90,7 @@ def test_r11_a_session_has_at_least_two_exercises(knowledge):
     wm = model_for(knowledge, weak_areas=[])
     (d, kind), on = next(iter(wm.on.items()))
     wm.model.Add(on == 1)
-    wm.model.Add(sum(wm.pick[d, kind, ex.id] for ex in wm.inst.options[d, kind]) == 1)
+    wm.model.Add(sum(wm.picked(d, kind, ex.id) for ex in wm.inst.options[d, kind]) == 1)
     assert solve_status(wm) == cp_model.INFEASIBLE
 
 
