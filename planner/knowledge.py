@@ -10,7 +10,7 @@ from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.datafile import DATA_DIR, DataError
-from planner.request import Vocabulary
+from planner.request import HEALTH_FACTS, Vocabulary
 from planner.rules import Rules, load_rules
 from planner.screening import ScreeningData, load_screening
 
@@ -46,12 +46,12 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         rules=load_rules(base / "rules.toml"),
         data_dir=base,
     )
-    cautions = set(knowledge.screening.ids("1C"))
+    cautions = set(knowledge.screening.ids("1C")) | set(HEALTH_FACTS)
     for i, ex in enumerate(knowledge.catalogue.exercises):
         unknown = sorted(set(ex.avoid_with) - cautions)
         if unknown:
             raise DataError(f"exercises.toml: exercise[{i}] ({ex.id}).avoid_with: {', '.join(unknown)} is not a "
-                            f"1C question id of screening.toml")
+                            f"1C question id of screening.toml nor a health fact ({', '.join(HEALTH_FACTS)})")
     return knowledge
 
 

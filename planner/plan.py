@@ -82,6 +82,77 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Block:
+    """Back-to-back items shown and exported as one thing: a run with its warm-up and cool-down, or a day's
+    back-care sessions at one time. The items inside keep their own reasons."""
+
+    key: str            # "tue-run" for a run block, "tue-care" (then "tue-care-2") for back-care sessions
+    kind: Literal["run", "care"]
+    items: tuple[Item, ...]
+
+    @property
+    def start(self) -> int:
+        return self.items[0].start
+
+    @property
+    def end(self) -> int:
+        return self.items[-1].end
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    @property
+    def run(self) -> Item | None:
+        return next((i for i in self.items if i.kind == "run"), None)
+
+    @property
+    def title(self) -> str:
+        """'Easy run · 35 min' or 'Back care · 16 min'."""
+        run = self.run
+        if run is not None:
+            return f"{run.label} · {run.minutes} min"
+        return f"Back care · {sum(i.minutes for i in self.items)} min"
+
+    @property
+    def parts(self) -> str:
+        """'with warm-up and cool-down' or 'core, hamstrings'."""
+        if self.run is not None:
+            extras = [KIND_LABELS[i.kind].lower() for i in self.items if i.kind != "run"]
+            return ("with " + " and ".join(extras)) if extras else ""
+        return ", ".join(KIND_LABELS[i.kind].lower() for i in self.items)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "kind": self.kind, "start": clock(self.start), "minutes": self.minutes,
+                "title": self.title, "items": [i.key for i in self.items]}
+
+
+def group_blocks(weekday: str, items: tuple[Item, ...]) -> tuple[Block, ...]:
+    """Items in time order → blocks: a run with the warm-up and cool-down touching it; back-care sessions
+    that follow one another without a gap. A run block never absorbs a back-care session."""
+    groups: list[list[Item]] = []
+    for item in sorted(items, key=lambda i: i.start):
+        care = item.kind in SESSION_KINDS
+        if groups:
+            last = groups[-1]
+            last_care = all(i.kind in SESSION_KINDS for i in last)
+            if item.start == last[-1].end and care == last_care:
+                last.append(item)
+                continue
+        groups.append([item])
+    blocks: list[Block] = []
+    care_count = 0
+    for group in groups:
+        if any(i.kind == "run" for i in group):
+            blocks.append(Block(f"{weekday}-run", "run", tuple(group)))
+        else:
+            care_count += 1
+            suffix = "" if care_count == 1 else f"-{care_count}"
+            blocks.append(Block(f"{weekday}-care{suffix}", "care", tuple(group)))
+    return tuple(blocks)
+
+
+@dataclass(frozen=True)
 class Day:
     """One calendar day of the plan and its items in time order."""
 
@@ -98,9 +169,13 @@ class Day:
     def run(self) -> Item | None:
         return next((i for i in self.items if i.kind == "run"), None)
 
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return group_blocks(self.weekday, self.items)
+
     def to_dict(self) -> dict[str, Any]:
         return {"date": self.date.isoformat(), "weekday": self.weekday,
-                "items": [i.to_dict() for i in self.items]}
+                "items": [i.to_dict() for i in self.items], "blocks": [b.to_dict() for b in self.blocks]}
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,20 @@ class ItemOut(_Closed):
     rules: list[str]
 
 
+class BlockOut(_Closed):
+    key: str = Field(description="Stable identity of a block of back-to-back items, e.g. 'tue-run', 'tue-care'")
+    kind: Literal["run", "care"]
+    start: str = Field(pattern=r"^\d\d:\d\d$")
+    minutes: int
+    title: str
+    items: list[str] = Field(description="Keys of the items inside, in time order")
+
+
 class DayOut(_Closed):
     date: str
     weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     items: list[ItemOut]
+    blocks: list[BlockOut]
 
 
 class SummaryOut(_Closed):

@@ -32,9 +32,16 @@ DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "F
                      strict=True))
 AREAS: tuple[str, ...] = ("core", "hip_mobility", "hamstrings", "glutes", "thoracic")
 RUN_KINDS: tuple[str, ...] = ("easy", "long", "quality")
+# Yes/no health facts that some exercises' cautions need (DOMAIN §3): an exercise's `avoid_with` names them.
+HEALTH_FACTS: dict[str, str] = {
+    "osteoporosis": "Osteoporosis, or long-term steroid tablets",
+    "knee_pain": "Knee pain",
+    "hip_pinch": "A pinching pain at the front of the hip when you bend it deeply",
+}
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Area = Literal["core", "hip_mobility", "hamstrings", "glutes", "thoracic"]
+HealthFact = Literal["osteoporosis", "knee_pain", "hip_pinch"]
 RunKind = Literal["easy", "long", "quality"]
 MINUTES_PER_DAY = 24 * 60
 
@@ -187,6 +194,7 @@ class PlanRequest(_Strict):
     screening: Screening = Field(default_factory=Screening)
     history: History = Field(default_factory=History)
     equipment: list[str] = Field(default_factory=list, max_length=30)
+    health: list[HealthFact] = Field(default_factory=list, max_length=3)
     level: Int = Field(default=1, ge=1, le=3)
     hamstring_twice_daily: Bool = False
     name: Name = ""
@@ -218,7 +226,7 @@ class PlanRequest(_Strict):
             raise ValueError("must be one line of text without control characters")
         return value
 
-    @field_validator("weak_areas")
+    @field_validator("weak_areas", "health")
     @classmethod
     def _unique_areas(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))

@@ -415,8 +415,9 @@ def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: 
         return False
     if not set(ex.equipment) <= set(request.equipment):
         return False
-    # R1: an item marked as unsuitable with a caution answer (e.g. straight-leg stretches with sciatica)
-    if set(ex.avoid_with) & set(request.screening.cautions):
+    # R1: an item marked as unsuitable with a caution answer (e.g. straight-leg stretches with sciatica) or a
+    # health fact (no foam-roller spinal work with osteoporosis, no pigeon with knee pain)
+    if set(ex.avoid_with) & {*request.screening.cautions, *request.health}:
         return False
     # R8: no flexion-biased items within 1–2 h of waking (Snook 1998).
     if ex.flexion and start < minutes_of(request.wake_time) + rules.routine.flexion_after_waking:
