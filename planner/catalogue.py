@@ -24,6 +24,17 @@ class Equipment(DataModel):
     name: str = Field(min_length=2, max_length=60)
 
 
+class HowTo(DataModel):
+    """How to do an exercise, written for this project: second person, plain words (DOMAIN §5 claims aside)."""
+
+    start: str = Field(min_length=10, max_length=300)           # the starting position
+    steps: tuple[str, ...] = Field(min_length=3, max_length=5)  # the movement, step by step
+    breathing: str = Field(min_length=5, max_length=200)
+    feel: str = Field(min_length=5, max_length=250)             # what you should feel, and where you should not
+    mistakes: tuple[str, ...] = Field(min_length=2, max_length=2)
+    stop_if: str = Field(min_length=5, max_length=250)          # when to stop
+
+
 class Exercise(DataModel):
     id: str = Field(pattern=ID_PATTERN)
     name: str = Field(min_length=2, max_length=60)
@@ -42,6 +53,21 @@ class Exercise(DataModel):
     avoid_with: tuple[str, ...] = ()   # screening caution ids (data/screening.toml) that rule this item out
     cue: str = Field(min_length=5, max_length=200)
     source: str = Field(min_length=3, max_length=200)
+    # Doses that grow with the runner's level (DOMAIN §3): level -> dose, for levels above this item's own;
+    # `dose` is the dose at the item's own level.
+    dose_by_level: dict[str, str] = Field(default_factory=dict)
+    effort: str = ""                    # loaded items: how heavy ("a weight you could lift 3–4 more times")
+    easier: str | None = None           # exercise id of the easier variant (progression goes back a step)
+    harder: str | None = None           # exercise id of the harder variant (progression goes a step on)
+    how: HowTo | None = None
+
+    def dose_for(self, level: int) -> str:
+        """The dose for a runner of `level`: the entry for the highest level <= theirs, else `dose`."""
+        best = self.dose
+        for key in sorted(self.dose_by_level, key=int):
+            if int(key) <= level:
+                best = self.dose_by_level[key]
+        return best
 
     @property
     def loaded(self) -> bool:
