@@ -2,32 +2,36 @@
 
 from __future__ import annotations
 
-from planner import rules as R
 from planner.catalogue import Exercise
+from planner.eligibility import eligible, exercise_limits
+from planner.frames import day_frames
 from planner.knowledge import Knowledge, default_knowledge
+from planner.pain import pain_status
 from planner.plan import SESSION_KINDS, Day, ExerciseDose, Item, Penalty, Plan, Referral
-from planner.request import AREAS, DAY_NAMES, WEEKDAYS, PlanRequest, clock
+from planner.request import AREAS, DAY_NAMES, WEEKDAYS, PlanRequest, clock, minutes_of
+from planner.rules import PainStatus, Rules
 from planner.screening import screen
 from planner.solver import AREA_LABELS, SessionChoice, WeekInstance, WeekModel, WeekSolution
+from planner.volume import run_limits, weekly_run_cap
 
 
-def build_instance(request: PlanRequest, knowledge: Knowledge, status: R.PainStatus,
+def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatus,
                    caution: bool, label: str | None = None) -> WeekInstance:
     """Reduce a request to the solver's numbers and allowed sets (pure; no solving)."""
     rules = knowledge.rules
-    runs = R.run_limits(request, status, rules, label)
-    frames = R.day_frames(request, runs, rules)
-    limits = R.exercise_limits(request, status, caution, rules)
+    runs = run_limits(request, status, rules, label)
+    frames = day_frames(request, runs, rules)
+    limits = exercise_limits(request, status, caution, rules)
     options: dict[tuple[int, str], tuple[Exercise, ...]] = {}
     for frame in frames:
         if frame.rule_budget < rules.budget.session_min:
             continue
         for kind in SESSION_KINDS:
-            allowed = R.eligible(knowledge.catalogue, kind, request, limits, frames, frame.index,
+            allowed = eligible(knowledge.catalogue, kind, request, limits, frames, frame.index,
                                  frame.window_start, rules)
             if len(allowed) >= rules.budget.exercises_min:
                 options[frame.index, kind] = tuple(allowed)
-    weekly_cap, weekly_why = R.weekly_run_cap(request, status, rules, label)
+    weekly_cap, weekly_why = weekly_run_cap(request, status, rules, label)
     return WeekInstance(request=request, rules=rules, frames=tuple(frames), runs=tuple(runs),
                         weekly_cap=weekly_cap, weekly_why=weekly_why, limits=limits, options=options,
                         weak=frozenset(request.weak_areas))
@@ -39,7 +43,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
     rules = knowledge.rules
     base = dict(week_start=request.week_start, timezone=request.timezone, name=request.name)
     screening = screen([*request.screening.red_flags, *request.screening.cautions], knowledge.screening)
-    pain = R.pain_status(request, rules)
+    pain = pain_status(request, rules)
     if screening.outcome in ("refer_urgent", "refer_soon"):
         referral = Referral("urgent" if screening.outcome == "refer_urgent" else "soon", screening.title,
                             screening.advice, tuple(q.text for q in screening.questions))
@@ -82,7 +86,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
                 objective=solution.objective, **base)
 
 
-def _sources(rules: R.Rules, ids: list[str] | tuple[str, ...]) -> dict[str, str]:
+def _sources(rules: Rules, ids: list[str] | tuple[str, ...]) -> dict[str, str]:
     return {rid: rules.source(rid) for rid in ids if any(r.id == rid for r in rules.rule)}
 
 
@@ -135,7 +139,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
                                "(not a fixed 180).")
                 rule_ids.append("R14")
             start = frame.run_start
-            warm = _fill(R.eligible(knowledge.catalogue, "warm_up", request, inst.limits, list(inst.frames), d,
+            warm = _fill(eligible(knowledge.catalogue, "warm_up", request, inst.limits, list(inst.frames), d,
                                     start - routine.warm_up_minutes, rules), routine.warm_up_minutes, d)
             items.append(Item(f"{frame.day}-warm_up", "warm_up", start - routine.warm_up_minutes,
                               routine.warm_up_minutes, tuple(_dose(e) for e in warm),
@@ -144,14 +148,14 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
                               tuple(dict.fromkeys(rule_ids)), run_kind=lim.kind,
                               requested_minutes=lim.requested_minutes, requested_run_kind=lim.requested_kind))
             cool_start = start + planned
-            cool_options = R.eligible(knowledge.catalogue, "cool_down", request, inst.limits, list(inst.frames), d,
+            cool_options = eligible(knowledge.catalogue, "cool_down", request, inst.limits, list(inst.frames), d,
                                       cool_start, rules)
             cool = list(_fill(cool_options, routine.cool_down_minutes, d))
             cool_reasons = ["An easy cool-down after the run; stretching here is for comfort, "
                             "not to prevent soreness."]
             cool_rules = ["R9"]
             if request.hamstring_twice_daily and any(s.kind == "hamstrings" for s in by_day.get(d, [])):
-                stretch = [e for e in R.eligible(knowledge.catalogue, "hamstrings", request, inst.limits,
+                stretch = [e for e in eligible(knowledge.catalogue, "hamstrings", request, inst.limits,
                                                  list(inst.frames), d, cool_start, rules) if e.kind == "stretch"]
                 if stretch and stretch[0].minutes <= routine.cool_down_minutes:
                     # the stretch takes its place inside the cool-down's minutes, the rest is filled around it
@@ -204,7 +208,7 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
         reasons.append(f"{status} pain: exercises up to level {inst.limits.max_level}"
                        + (", flare-safe only." if inst.limits.flare_safe_only else "."))
         rule_ids.append(f"pain-{status.lower()}")
-    if frame.window_start < R.minutes_of(inst.request.wake_time) + inst.rules.routine.flexion_after_waking:
+    if frame.window_start < minutes_of(inst.request.wake_time) + inst.rules.routine.flexion_after_waking:
         gap = inst.rules.routine.flexion_after_waking
         reasons.append(f"Early in the day: no flexion-biased exercises within {gap // 60} h"
                        + (f" {gap % 60} min" if gap % 60 else "") + " of waking.")

@@ -12,9 +12,10 @@ import math
 
 from ortools.sat.python import cp_model
 
+from planner.frames import suggested_window_start
 from planner.plan import Explanation, Relaxation
 from planner.request import DAY_NAMES, PlanRequest, Window
-from planner.rules import Rules, suggested_window_start
+from planner.rules import Rules
 from planner.solver import AREA_LABELS, WeekInstance, WeekModel
 
 RULE_OF_WISH = {"run": "R10", "area": "R11", "time": "R11"}

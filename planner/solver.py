@@ -18,9 +18,12 @@ from zoneinfo import ZoneInfo
 from ortools.sat.python import cp_model
 
 from planner.catalogue import Exercise
+from planner.eligibility import ExerciseLimits
+from planner.frames import DayFrame
 from planner.plan import SESSION_KINDS
 from planner.request import AREAS, DAY_NAMES, PlanRequest
-from planner.rules import DayFrame, ExerciseLimits, Rules, RunLimit
+from planner.rules import Rules
+from planner.volume import RunLimit
 
 AREA_LABELS = {"core": "core", "glutes": "glutes", "hamstrings": "hamstrings", "hip_mobility": "hip mobility",
                "thoracic": "thoracic spine"}

@@ -4,10 +4,13 @@ in the unpinned optimum. Tests assert rules and bounds, never one exact assignme
 import pytest
 from ortools.sat.python import cp_model
 
-from planner import rules as R
+from planner.eligibility import allowed, exercise_limits
 from planner.engine import build_instance
+from planner.frames import day_frames
+from planner.pain import pain_status
 from planner.request import parse_request
 from planner.solver import WeekModel
+from planner.volume import run_limits, weekly_run_cap
 
 
 def request(knowledge, **overrides):
@@ -103,7 +106,7 @@ def test_r12_the_week_cannot_exceed_ten_percent_over_last_week(knowledge):
 
 def test_r12_no_run_above_110_percent_of_the_longest_recent_run(knowledge):
     req = request(knowledge, history={"longest_run_30d_minutes": 60})
-    limits = {lim.day: lim for lim in R.run_limits(req, "GREEN", knowledge.rules)}
+    limits = {lim.day: lim for lim in run_limits(req, "GREEN", knowledge.rules)}
     assert limits["sat"].max_minutes == 65     # floor5(66)
     assert "R12" in limits["sat"].rules
 
@@ -118,43 +121,43 @@ def exercise(knowledge, name_part):
 
 
 def frames_for(knowledge, req, status="GREEN"):
-    return R.day_frames(req, R.run_limits(req, status, knowledge.rules), knowledge.rules)
+    return day_frames(req, run_limits(req, status, knowledge.rules), knowledge.rules)
 
 
 def test_r4_no_level_3_leg_work_the_day_before_a_long_run(knowledge):
     req = request(knowledge)
     frames = frames_for(knowledge, req)
-    limits = R.exercise_limits(req, "GREEN", False, knowledge.rules)
+    limits = exercise_limits(req, "GREEN", False, knowledge.rules)
     heavy = [e for e in knowledge.catalogue.exercises if e.level == 3 and e.load_group == "lower_limb"]
     assert heavy
     for ex in heavy:
-        assert not R.allowed(ex, req, limits, frames, 4, 18 * 60, knowledge.rules)   # Friday, long run Saturday
+        assert not allowed(ex, req, limits, frames, 4, 18 * 60, knowledge.rules)   # Friday, long run Saturday
 
 
 def test_r4_nordic_curls_at_least_48_hours_before_the_long_run(knowledge):
     req = request(knowledge)
     frames = frames_for(knowledge, req)
-    limits = R.exercise_limits(req, "GREEN", False, knowledge.rules)
+    limits = exercise_limits(req, "GREEN", False, knowledge.rules)
     nordic = exercise(knowledge, "nordic")
-    assert not R.allowed(nordic, req, limits, frames, 3, 18 * 60, knowledge.rules)   # Thu 18:00 → Sat 08:00 = 38 h
-    assert R.allowed(nordic, req, limits, frames, 6, 18 * 60, knowledge.rules)       # Sunday: no hard run after
+    assert not allowed(nordic, req, limits, frames, 3, 18 * 60, knowledge.rules)   # Thu 18:00 → Sat 08:00 = 38 h
+    assert allowed(nordic, req, limits, frames, 6, 18 * 60, knowledge.rules)       # Sunday: no hard run after
 
 
 def test_r8_no_flexion_within_two_hours_of_waking(knowledge):
     req = request(knowledge, wake_time="06:30")
     frames = frames_for(knowledge, req)
-    limits = R.exercise_limits(req, "GREEN", False, knowledge.rules)
+    limits = exercise_limits(req, "GREEN", False, knowledge.rules)
     curl_up = exercise(knowledge, "curl-up")
     assert curl_up.flexion
-    assert not R.allowed(curl_up, req, limits, frames, 0, 8 * 60 + 29, knowledge.rules)
-    assert R.allowed(curl_up, req, limits, frames, 0, 8 * 60 + 30, knowledge.rules)
+    assert not allowed(curl_up, req, limits, frames, 0, 8 * 60 + 29, knowledge.rules)
+    assert allowed(curl_up, req, limits, frames, 0, 8 * 60 + 30, knowledge.rules)
 
 
 @pytest.mark.parametrize(("status", "caution", "max_level", "flare_only"), [
     ("GREEN", False, 3, False), ("AMBER", False, 2, False), ("RED", False, 1, True), ("GREEN", True, 1, True),
 ])
 def test_r13_and_r1_cap_levels_and_flare_safety(knowledge, status, caution, max_level, flare_only):
-    limits = R.exercise_limits(request(knowledge), status, caution, knowledge.rules)
+    limits = exercise_limits(request(knowledge), status, caution, knowledge.rules)
     assert (limits.max_level, limits.flare_safe_only) == (max_level, flare_only)
 
 
@@ -170,27 +173,27 @@ def test_r13_and_r1_cap_levels_and_flare_safety(knowledge, status, caution, max_
     ({"at_rest": 7}, "STOP"),
 ])
 def test_pain_status_follows_the_pain_monitoring_table(knowledge, pain, expected):
-    assert R.pain_status(request(knowledge, pain=pain), knowledge.rules).status == expected
+    assert pain_status(request(knowledge, pain=pain), knowledge.rules).status == expected
 
 
 def test_amber_turns_quality_into_easy_and_caps_runs_at_90_percent(knowledge):
     req = request(knowledge, runs=[{"day": "thu", "kind": "quality", "minutes": 40, "start": "07:00"}])
-    (lim,) = R.run_limits(req, "AMBER", knowledge.rules)
+    (lim,) = run_limits(req, "AMBER", knowledge.rules)
     assert (lim.kind, lim.max_minutes) == ("easy", 35)
 
 
 def test_red_cuts_runs_about_in_half(knowledge):
     req = request(knowledge)
-    limits = {lim.day: lim.max_minutes for lim in R.run_limits(req, "RED", knowledge.rules)}
+    limits = {lim.day: lim.max_minutes for lim in run_limits(req, "RED", knowledge.rules)}
     assert limits == {"wed": 20, "sat": 40}
 
 
 def test_limping_is_a_stop_whatever_the_pain_numbers(knowledge):
-    status = R.pain_status(request(knowledge, pain={"during_run": 1, "limping": True}), knowledge.rules)
+    status = pain_status(request(knowledge, pain={"during_run": 1, "limping": True}), knowledge.rules)
     assert status.status == "STOP" and "Limping" in status.reasons[0]
 
 
 def test_after_a_week_without_running_the_week_gets_the_restart_allowance(knowledge):
     req = request(knowledge, history={"last_week_run_minutes": 0})
-    cap, why = R.weekly_run_cap(req, "GREEN", knowledge.rules)
+    cap, why = weekly_run_cap(req, "GREEN", knowledge.rules)
     assert cap == knowledge.rules.caps.restart_week_minutes and "start back gently" in why

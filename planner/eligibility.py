@@ -1,0 +1,75 @@
+"""Which exercises a session may hold (R1, R4, R5, R8, R13, equipment, health facts): pure filters before the model."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from planner.frames import DayFrame, hours_until_next_hard_run
+from planner.request import PlanRequest, minutes_of
+from planner.rules import PainStatus, Rules
+
+if TYPE_CHECKING:
+    from planner.catalogue import Catalogue, Exercise
+
+@dataclass(frozen=True)
+class ExerciseLimits:
+    """The level cap and flare rule for the week, from pain status, screening and the runner's level."""
+
+    max_level: int
+    flare_safe_only: bool
+    why: tuple[str, ...]
+
+
+def exercise_limits(request: PlanRequest, status: PainStatus, caution: bool, rules: Rules) -> ExerciseLimits:
+    """R1 (caution → level-1 flare-safe), R13 (pain caps), and the runner's own experience level."""
+    policy = rules.policy(status)
+    level = min(request.level, policy.max_level)
+    flare = policy.flare_safe_only
+    why: list[str] = []
+    if caution:
+        level, flare = 1, True
+        why.append("screen-1C")
+    if policy.max_level < request.level:
+        why.append(f"pain-{status.lower()}")
+    return ExerciseLimits(level, flare, tuple(why))
+
+
+def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
+            day_index: int, start: int, rules: Rules) -> bool:
+    """Whether an exercise may be done on a day from a start time: equipment, level, flare, R4, R8."""
+    if ex.level > limits.max_level:
+        return False
+    if limits.flare_safe_only and not ex.flare_safe:
+        return False
+    if not set(ex.equipment) <= set(request.equipment):
+        return False
+    # R1: an item marked as unsuitable with a caution answer (e.g. straight-leg stretches with sciatica) or a
+    # health fact (no foam-roller spinal work with osteoporosis, no pigeon with knee pain)
+    if set(ex.avoid_with) & {*request.screening.cautions, *request.health}:
+        return False
+    # R8: no flexion-biased items within 1–2 h of waking (Snook 1998).
+    if ex.flexion and start < minutes_of(request.wake_time) + rules.routine.flexion_after_waking:
+        return False
+    # R4: no level-3 lower-limb work the day before a long or quality run; Nordic-type items >= N h before.
+    if ex.load_group == "lower_limb":
+        if ex.level >= 3 and day_index + 1 < 7 and frames[day_index + 1].hard:
+            return False
+        # R5: on a long or quality day, loaded leg work comes after the run, never before it
+        today = frames[day_index]
+        if ex.loaded and today.hard and today.run_start is not None and start < today.run_start:
+            return False
+        if ex.hours_before_hard_run:
+            # the session may start anywhere in the day's window: count from its latest possible start
+            latest = start + frames[day_index].window_minutes
+            hours = hours_until_next_hard_run(frames, day_index, latest, request.timezone)
+            if hours is not None and hours < ex.hours_before_hard_run:
+                return False
+    return True
+
+
+def eligible(catalogue: Catalogue, category: str, request: PlanRequest, limits: ExerciseLimits,
+             frames: list[DayFrame], day_index: int, start: int, rules: Rules) -> list[Exercise]:
+    """The exercises of a category allowed in a session on a day starting at `start`."""
+    return [ex for ex in catalogue.in_category(category)
+            if allowed(ex, request, limits, frames, day_index, start, rules)]
