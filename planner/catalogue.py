@@ -51,6 +51,7 @@ class Exercise(DataModel):
     hours_before_hard_run: int = Field(default=0, ge=0, le=96)
     cautions: tuple[str, ...] = ()
     avoid_with: tuple[str, ...] = ()   # screening caution ids (data/screening.toml) that rule this item out
+    straight_leg_stretch: bool = False  # R7: one straight-leg hamstring stretch per session
     cue: str = Field(min_length=5, max_length=200)
     source: str = Field(min_length=3, max_length=200)
     # Doses that grow with the runner's level (DOMAIN §3): level -> dose, for levels above this item's own;

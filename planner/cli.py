@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -20,19 +21,22 @@ from planner.request import DAY_NAMES, RequestError, clock, parse_json, parse_to
 EXIT_OK, EXIT_INVALID, EXIT_REFERRED, EXIT_INFEASIBLE = 0, 2, 3, 4
 
 
-def render_table(plan: Plan) -> str:
-    """The week as a runner reads it in a terminal: day by day, times, minutes, exercises, reasons."""
+def render_table(plan: Plan, library: str | None = None) -> str:
+    """The week as a runner reads it in a terminal: notices, day by day times, minutes, exercises with dose,
+    cue and cautions, reasons; then trade-offs, sources and the notices again. `library`: the public URL of
+    the exercise pages (PUBLIC_URL), when set."""
     out: list[str] = []
     title = f"Backstride plan — week of {plan.week_start:%a %d %b %Y} ({plan.timezone})"
     if plan.name:
         title += f" — {plan.name}"
     out += [title, "=" * min(len(title), 100), f"Status: {plan.status} · pain status: {plan.pain_status}"]
-    out += [textwrap.fill(n, 100, subsequent_indent="  ") for n in plan.notices]
+    if not plan.has_week:
+        out += [textwrap.fill(n, 100, subsequent_indent="  ") for n in plan.notices]
     if plan.referral:
         r = plan.referral
         out += ["", f"!! {r.title} ({'urgent — today' if r.urgency == 'urgent' else 'within days'})",
                 textwrap.fill(r.advice, 100)]
-        out += [f"  - you answered yes: {reason}" for reason in r.reasons]
+        out += [f"  - because you told us: {reason}" for reason in r.reasons]
     if plan.explanation:
         out += ["", "This week cannot be planned as asked:"]
         out += [textwrap.fill(c, 100, initial_indent="  ", subsequent_indent="    ")
@@ -46,7 +50,14 @@ def render_table(plan: Plan) -> str:
                 mins = f"{item.minutes} min (asked {item.requested_minutes})"
             out.append(f"  {clock(item.start)}–{clock(item.end)}  {item.label:<14} {mins}")
             for ex in item.exercises:
-                out.append(f"      · {ex.name} — {ex.dose}")
+                out.append(f"      · {ex.name} — {ex.dose}" + (f" ({ex.effort})" if ex.effort else ""))
+                out.append(textwrap.fill(ex.cue, 100, initial_indent="          how: ",
+                                         subsequent_indent="               "))
+                for caution in ex.cautions:
+                    out.append(textwrap.fill(caution, 100, initial_indent="          caution: ",
+                                             subsequent_indent="                   "))
+                if library:
+                    out.append(f"          see: {library}/exercises/{ex.id}")
             for reason in item.reasons:
                 out.append(textwrap.fill(reason, 100, initial_indent="      why: ",
                                          subsequent_indent="           "))
@@ -54,6 +65,16 @@ def render_table(plan: Plan) -> str:
         s = plan.summary()
         out += ["", f"Running: {s['planned_run_minutes']} min planned of {s['requested_run_minutes']} asked · "
                     "sessions: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in s["sessions"].items())]
+    if plan.penalties:
+        out += ["", "Trade-offs this week:"]
+        out += [f"  - {label}" for label in dict.fromkeys(p.label for p in plan.penalties)]
+    if plan.sources:
+        out += ["", "Sources of the rules applied:"]
+        out += [textwrap.fill(text, 100, initial_indent="  - ", subsequent_indent="    ")
+                for text in plan.sources.values()]
+    if plan.notices and plan.has_week:
+        out += ["", "Notes:"] + [textwrap.fill(n, 100, initial_indent="  - ", subsequent_indent="    ")
+                                 for n in plan.notices]
     out += ["", textwrap.fill(DISCLAIMER, 100)]
     return "\n".join(out) + "\n"
 
@@ -112,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
         text = build_calendar(week, uid_base=_uid_base(raw), stamp=dt.datetime.now(dt.UTC),
                               reminder_minutes=request.reminder_minutes, weeks=args.weeks)
     else:
-        text = render_table(plan)
+        text = render_table(plan, (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None)
     if args.output:
         data = text if isinstance(text, bytes) else text.encode("utf-8")
         args.output.write_bytes(data)

@@ -1,4 +1,5 @@
-"""Which exercises a session may hold (R1, R4, R5, R8, R13, equipment, health facts): pure filters before the model."""
+"""Which exercises a session may hold (R1, R4, R5, R8, R13, R15, equipment, health facts): pure filters
+before the model."""
 
 from __future__ import annotations
 
@@ -51,13 +52,18 @@ def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: 
     # R8: no flexion-biased items within 1–2 h of waking (Snook 1998).
     if ex.flexion and start < minutes_of(request.wake_time) + rules.routine.flexion_after_waking:
         return False
+    # R15: no static hamstring stretching shortly before a long or quality run the same day
+    today = frames[day_index]
+    if ex.kind == "stretch" and ex.category == "hamstrings" and today.hard and today.run_start is not None \
+            and start < today.run_start:
+        return False
     # R4: no level-3 lower-limb work the day before a long or quality run; Nordic-type items >= N h before.
     if ex.load_group == "lower_limb":
         if ex.level >= 3 and day_index + 1 < 7 and frames[day_index + 1].hard:
             return False
-        # R5: on a long or quality day, loaded leg work comes after the run, never before it
+        # R5/R15: run, then strength — loaded leg work comes after the day's run, never before it
         today = frames[day_index]
-        if ex.loaded and today.hard and today.run_start is not None and start < today.run_start:
+        if ex.loaded and today.run_start is not None and start < today.run_start:
             return False
         if ex.hours_before_hard_run:
             # the session may start anywhere in the day's window: count from its latest possible start

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 from planner.catalogue import Exercise
 from planner.eligibility import eligible, exercise_limits
-from planner.frames import day_frames
+from planner.frames import DayFrame, day_frames
 from planner.knowledge import Knowledge, default_knowledge
+from planner.notices import dropped_notices, history_notice, pain_notice, stop_referral, warnings
 from planner.pain import pain_status
 from planner.plan import SESSION_KINDS, Day, ExerciseDose, Item, Penalty, Plan, Referral
 from planner.request import AREAS, DAY_NAMES, WEEKDAYS, PlanRequest, clock, minutes_of
 from planner.rules import PainStatus, Rules
 from planner.screening import screen
 from planner.solver import AREA_LABELS, SessionChoice, WeekInstance, WeekModel, WeekSolution
-from planner.volume import run_limits, weekly_run_cap
+from planner.volume import fit_runs_to_cap, run_limits, weekly_run_cap
 
 
 def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatus,
                    caution: bool, label: str | None = None) -> WeekInstance:
     """Reduce a request to the solver's numbers and allowed sets (pure; no solving)."""
     rules = knowledge.rules
-    runs = run_limits(request, status, rules, label)
-    frames = day_frames(request, runs, rules)
+    weekly_cap, weekly_why = weekly_run_cap(request, status, rules, label)
+    all_runs = fit_runs_to_cap(run_limits(request, status, rules, label), weekly_cap, rules)
+    runs = [lim for lim in all_runs if lim.dropped is None]
+    frames = day_frames(request, all_runs, rules)
     limits = exercise_limits(request, status, caution, rules)
     options: dict[tuple[int, str], tuple[Exercise, ...]] = {}
     for frame in frames:
@@ -28,13 +31,13 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatu
             continue
         for kind in SESSION_KINDS:
             allowed = eligible(knowledge.catalogue, kind, request, limits, frames, frame.index,
-                                 frame.window_start, rules)
+                               frame.window_start, rules)
             if len(allowed) >= rules.budget.exercises_min:
                 options[frame.index, kind] = tuple(allowed)
-    weekly_cap, weekly_why = weekly_run_cap(request, status, rules, label)
     return WeekInstance(request=request, rules=rules, frames=tuple(frames), runs=tuple(runs),
                         weekly_cap=weekly_cap, weekly_why=weekly_why, limits=limits, options=options,
-                        weak=frozenset(request.weak_areas))
+                        weak=frozenset(request.weak_areas),
+                        dropped=tuple(lim for lim in all_runs if lim.dropped is not None))
 
 
 def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
@@ -43,55 +46,53 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
     rules = knowledge.rules
     base = dict(week_start=request.week_start, timezone=request.timezone, name=request.name)
     screening = screen([*request.screening.red_flags, *request.screening.cautions], knowledge.screening)
-    pain = pain_status(request, rules)
     if screening.outcome in ("refer_urgent", "refer_soon"):
         referral = Referral("urgent" if screening.outcome == "refer_urgent" else "soon", screening.title,
                             screening.advice, tuple(q.text for q in screening.questions))
         return Plan("referred", "STOP", referral=referral, sources=_sources(rules, ["R1"]), **base)
+    pain = pain_status(request.pain, rules)
     if pain.status == "STOP":
-        referral = Referral("soon", "Please see a clinician before training this week",
-                            "Your answers about your pain call for a clinician's assessment before more running "
-                            "or training: book an appointment with your GP or a physiotherapist in the next few "
-                            "days. Seek urgent care if you notice new numbness, weakness, or bladder or bowel "
-                            "changes.", pain.reasons)
-        return Plan("referred", "STOP", referral=referral, sources=_sources(rules, ["R13"]), **base)
+        return Plan("referred", "STOP", referral=stop_referral(pain), sources=_sources(rules, ["R13"]), **base)
     caution = screening.outcome == "caution"
-    status = pain.status
+    status: PainStatus = pain.status
     label = None
-    notices = list(pain.reasons)
-    if caution:
+    if caution and status == "GREEN":
         # R1: a caution answer makes the week conservative whatever the pain numbers: running as AMBER at least
-        if status == "GREEN":
-            status, label = "AMBER", "Caution answer in screening"
-            notices = ["Your pain numbers are settled, but a screening answer calls for care: running volume "
-                       "is held, quality runs become easy and runs may be a little shorter this week."]
-        notices.append(f"{screening.title}. {screening.advice} You told us: "
-                       + "; ".join(q.text for q in screening.questions) + ".")
+        status, label = "AMBER", "Caution answer in screening"
     inst = build_instance(request, knowledge, status, caution, label)
+    lead = [n for n in (history_notice(request, rules),) if n] + warnings(request, rules)
+    lead += dropped_notices(list(inst.dropped))
+    if caution:
+        lead.append(f"{screening.title}. {screening.advice} You told us: "
+                    + "; ".join(q.text for q in screening.questions) + ".")
     solution = WeekModel(inst).solve()
     if solution.status == "infeasible":
         from planner.explain import explain
         explanation = explain(inst)
-        return Plan("infeasible", pain.status, explanation=explanation, notices=tuple(notices),
+        return Plan("infeasible", pain.status, explanation=explanation, notices=tuple(lead),
                     sources=_sources(rules, explanation.rules), **base)
     if solution.status == "unknown":
-        notices.append("The planner ran out of time before finding any plan for this week; "
-                       "try fewer weak areas or more spare time.")
-        return Plan("infeasible", pain.status, notices=tuple(notices), **base)
-    days = _days(inst, solution, knowledge, status, caution)
-    used = sorted({rule for day in days for item in day.items for rule in item.rules} | {"R13"})
+        lead.append("The planner ran out of time before finding any plan for this week; "
+                    "try fewer weak areas or more spare time.")
+        return Plan("infeasible", pain.status, notices=tuple(lead), **base)
+    days, day_notes = _days(inst, solution, knowledge, status, caution)
+    requested = sum(r.minutes for r in request.runs)
+    planned = sum(solution.run_minutes.values())
+    notices = [pain_notice(pain, status, caution, inst.limits, rules, requested, planned), *lead, *day_notes]
+    penalties = tuple(Penalty(p.rule, p.label, p.cost) for p in solution.penalties)
+    used = sorted({rule for day in days for item in day.items for rule in item.rules}
+                  | {p.rule for p in penalties} | {"R13"})
     return Plan(solution.status, pain.status, days=tuple(days), notices=tuple(notices),
-                sources=_sources(rules, used),
-                penalties=tuple(Penalty(p.rule, p.label, p.cost) for p in solution.penalties),
-                objective=solution.objective, **base)
+                sources=_sources(rules, used), penalties=penalties, objective=solution.objective, **base)
 
 
 def _sources(rules: Rules, ids: list[str] | tuple[str, ...]) -> dict[str, str]:
     return {rid: rules.source(rid) for rid in ids if any(r.id == rid for r in rules.rule)}
 
 
-def _dose(ex: Exercise) -> ExerciseDose:
-    return ExerciseDose(ex.id, ex.name, ex.dose, ex.minutes, ex.cue, tuple(ex.cautions))
+def _dose(ex: Exercise, level: int) -> ExerciseDose:
+    """The exercise as the plan shows it: the dose for the runner's level, the effort cue for loaded items."""
+    return ExerciseDose(ex.id, ex.name, ex.dose_for(level), ex.minutes, ex.cue, tuple(ex.cautions), ex.effort)
 
 
 def _fill(candidates: list[Exercise], minutes: int, rotate: int) -> tuple[Exercise, ...]:
@@ -112,9 +113,12 @@ def _fill(candidates: list[Exercise], minutes: int, rotate: int) -> tuple[Exerci
 
 
 def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: str,
-          caution: bool) -> list[Day]:
+          caution: bool) -> tuple[list[Day], list[str]]:
+    """The solved week as days of items with their reasons, and notes about the week as a whole."""
     request, rules = inst.request, inst.rules
     routine = rules.routine
+    level = request.level
+    second_stretch_days = 0
     by_day: dict[int, list[SessionChoice]] = {}
     for s in sol.sessions:
         by_day.setdefault(s.day, []).append(s)
@@ -142,7 +146,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
             warm = _fill(eligible(knowledge.catalogue, "warm_up", request, inst.limits, list(inst.frames), d,
                                     start - routine.warm_up_minutes, rules), routine.warm_up_minutes, d)
             items.append(Item(f"{frame.day}-warm_up", "warm_up", start - routine.warm_up_minutes,
-                              routine.warm_up_minutes, tuple(_dose(e) for e in warm),
+                              routine.warm_up_minutes, tuple(_dose(e, level) for e in warm),
                               ("A dynamic warm-up before the run, for comfort and readiness.",), ("R9",)))
             items.append(Item(f"{frame.day}-run", "run", start, planned, (), tuple(reasons),
                               tuple(dict.fromkeys(rule_ids)), run_kind=lim.kind,
@@ -154,26 +158,49 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
             cool_reasons = ["An easy cool-down after the run; stretching here is for comfort, "
                             "not to prevent soreness."]
             cool_rules = ["R9"]
-            if request.hamstring_twice_daily and any(s.kind == "hamstrings" for s in by_day.get(d, [])):
+            first = _first_stretch_start(by_day.get(d, []), frame)
+            gap = routine.second_stretch_gap_hours * 60
+            if request.hamstring_twice_daily and first is not None and abs(cool_start - first) >= gap:
                 stretch = [e for e in eligible(knowledge.catalogue, "hamstrings", request, inst.limits,
-                                                 list(inst.frames), d, cool_start, rules) if e.kind == "stretch"]
+                                               list(inst.frames), d, cool_start, rules) if e.straight_leg_stretch]
                 if stretch and stretch[0].minutes <= routine.cool_down_minutes:
                     # the stretch takes its place inside the cool-down's minutes, the rest is filled around it
                     cool = [stretch[0], *_fill(cool_options, routine.cool_down_minutes - stretch[0].minutes, d)]
-                    cool_reasons.append("You asked for a second daily hamstring stretch.")
+                    cool_reasons.append(f"Your second hamstring stretch today, as you asked: at least "
+                                        f"{routine.second_stretch_gap_hours} h after the first.")
                     cool_rules.append("R7")
+                    second_stretch_days += 1
             items.append(Item(f"{frame.day}-cool_down", "cool_down", cool_start, routine.cool_down_minutes,
-                              tuple(_dose(e) for e in cool), tuple(cool_reasons), tuple(cool_rules)))
+                              tuple(_dose(e, level) for e in cool), tuple(cool_reasons), tuple(cool_rules)))
         start = frame.window_start
         # R15: strength, then mobility — the order of SESSION_KINDS, which the solver's start times assume too
         for session in sorted(by_day.get(d, []), key=lambda s: SESSION_KINDS.index(s.kind)):
             reasons, rule_ids = _session_reasons(session, inst, status, caution)
             items.append(Item(f"{frame.day}-{session.kind}", session.kind, start, session.minutes,
-                              tuple(_dose(e) for e in session.exercises), reasons, rule_ids))
+                              tuple(_dose(e, level) for e in session.exercises), reasons, rule_ids))
             start += session.minutes
         items.sort(key=lambda i: i.start)
         days.append(Day(frame.date, frame.day, tuple(items)))
-    return days
+    notes: list[str] = []
+    if request.hamstring_twice_daily and not second_stretch_days:
+        if any(ex.straight_leg_stretch and set(ex.avoid_with) & set(request.screening.cautions)
+               for ex in knowledge.catalogue.in_category("hamstrings")):
+            notes.append("No second daily hamstring stretch this week: straight-leg stretches are left out with "
+                         "the leg symptoms you told us about.")
+        else:
+            notes.append(f"No second daily hamstring stretch this week: it needs a cool-down at least "
+                         f"{routine.second_stretch_gap_hours} h after the day's first stretch.")
+    return days, notes
+
+
+def _first_stretch_start(sessions: list[SessionChoice], frame: DayFrame) -> int | None:
+    """When the day's hamstring session with a straight-leg stretch starts (sessions follow SESSION_KINDS)."""
+    start = frame.window_start
+    for session in sorted(sessions, key=lambda s: SESSION_KINDS.index(s.kind)):
+        if session.kind == "hamstrings" and any(e.straight_leg_stretch for e in session.exercises):
+            return start
+        start += session.minutes
+    return None
 
 
 def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
@@ -195,7 +222,9 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
             reasons.append(f"Hard day stays hard: strength after the {frame.run_kind} run.")
             rule_ids.append("R5")
     elif frame.run_kind is None:
-        reasons.append("Rest day: gentle work only.")
+        light = all(e.kind in ("mobility", "stretch", "breathing") for e in session.exercises)
+        reasons.append("Rest day: mobility only." if light else "Rest day: light level-1 exercises, no loaded "
+                       "strength.")
         rule_ids.append("R5")
     if frame.window_minutes:
         reasons.append(f"Fits the {frame.window_minutes} min you have on {frame.name} from "
@@ -214,7 +243,8 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
                        + (f" {gap % 60} min" if gap % 60 else "") + " of waking.")
         rule_ids.append("R8")
     next_day = inst.frames[session.day + 1] if session.day + 1 < 7 else None
-    if next_day is not None and next_day.hard and any(e.load_group == "lower_limb" for e in session.exercises):
+    if (next_day is not None and next_day.hard and inst.limits.max_level >= 3
+            and any(e.load_group == "lower_limb" for e in session.exercises)):
         reasons.append(f"The day before the {next_day.run_kind} run: no level-3 leg work.")
         rule_ids.append("R4")
     return tuple(reasons), tuple(dict.fromkeys(rule_ids))

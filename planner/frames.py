@@ -54,11 +54,11 @@ def suggested_window_start(request: PlanRequest, day: str, rules: Rules, minutes
 
 def day_frames(request: PlanRequest, limits: list[RunLimit], rules: Rules) -> list[DayFrame]:
     """The seven days with their run kind, window and R11 budget."""
-    kinds = {lim.day: lim.kind for lim in limits}
+    kinds = {lim.day: lim.kind for lim in limits if lim.dropped is None}   # a dropped run leaves a rest day
     frames: list[DayFrame] = []
     for i, day in enumerate(WEEKDAYS):
-        run = request.run_on(day)
         kind = kinds.get(day)
+        run = request.run_on(day) if kind is not None else None
         budget = rules.budget.rest_day if kind is None else (
             rules.budget.easy_day if kind == "easy" else rules.budget.hard_day)
         window = request.window_on(day)

@@ -17,8 +17,9 @@ KIND_LABELS = {
     "run": "Run", "warm_up": "Warm-up", "cool_down": "Cool-down", "core": "Core",
     "glutes": "Glutes", "hamstrings": "Hamstrings", "hip_mobility": "Hip mobility", "thoracic": "Thoracic",
 }
-DISCLAIMER = ("Exercise guidance, not a diagnosis or treatment. Stop any exercise that brings pain above "
-              "5/10 or any leg symptoms, and see a clinician if pain is not improving after 4–6 weeks.")
+DISCLAIMER = ("Exercise guidance, not a diagnosis or treatment. Shorten or stop a run, and stop any exercise, "
+              "that brings pain above 5/10 or any leg symptoms; see a clinician if pain is not improving after "
+              "4–6 weeks.")
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,11 @@ class ExerciseDose:
     minutes: int
     cue: str = ""
     cautions: tuple[str, ...] = ()
+    effort: str = ""     # loaded items: how heavy ("a weight you could lift 3–4 more times")
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "dose": self.dose, "minutes": self.minutes,
-                "cue": self.cue, "cautions": list(self.cautions)}
+                "cue": self.cue, "cautions": list(self.cautions), "effort": self.effort}
 
 
 @dataclass(frozen=True)

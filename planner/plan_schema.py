@@ -24,6 +24,7 @@ class ExerciseOut(_Closed):
     minutes: int
     cue: str
     cautions: list[str]
+    effort: str = Field(description="For loaded items: how heavy to go; empty otherwise")
 
 
 class ItemOut(_Closed):

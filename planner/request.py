@@ -262,11 +262,20 @@ class PlanRequest(_Strict):
                 errors.append((("runs", i, "start"),
                                f"the {DAY_NAMES[run.day]} run with its {warm}-min warm-up and {cool}-min "
                                f"cool-down must fit between 00:00 and 24:00"))
+            elif begin < minutes_of(self.wake_time):
+                errors.append((("runs", i, "start"),
+                               f"the {DAY_NAMES[run.day]} run's {warm}-min warm-up would start at {clock(begin)}, "
+                               f"before your wake time ({self.wake_time:%H:%M}): start at "
+                               f"{clock(minutes_of(self.wake_time) + warm)} or later, or change the wake time"))
         for day, window in self.available.items():
             if window.minutes == 0:
                 continue
             w_begin = minutes_of(window.start)
             w_end = w_begin + window.minutes
+            if w_begin < minutes_of(self.wake_time):
+                errors.append((("available", day, "start"),
+                               f"{window.start:%H:%M} is before your wake time ({self.wake_time:%H:%M})"))
+                continue
             if w_end > MINUTES_PER_DAY:
                 errors.append((("available", day, "start"),
                                f"{window.minutes} min from {window.start:%H:%M} crosses midnight; "

@@ -24,6 +24,9 @@ class PainThresholds(DataModel):
     stop_at_rest_from: int = Field(ge=0, le=10)
     red_during_above: int = Field(ge=0, le=10)
     amber_during_from: int = Field(ge=0, le=10)
+    stop_running_during_from: int = Field(ge=0, le=10)
+    amber_at_rest_from: int = Field(ge=0, le=10)
+    red_at_rest_from: int = Field(ge=0, le=10)
     green: PainPolicy
     amber: PainPolicy
     red: PainPolicy
@@ -32,6 +35,7 @@ class PainThresholds(DataModel):
 class PainPolicy(DataModel):
     max_level: int = Field(ge=1, le=3)
     run_factor: float = Field(gt=0, le=1)
+    drop_below_minimum: bool      # a cut run below the useful minimum is dropped (RED), or held (AMBER)
     quality_to_easy: bool
     flare_safe_only: bool
     weekly_hold: bool
@@ -44,6 +48,10 @@ class Caps(DataModel):
     step_minutes: int = Field(ge=1, le=15)
     min_run_minutes: int = Field(ge=1, le=30)
     restart_week_minutes: int = Field(ge=0, le=600)
+    single_run_min_step: int = Field(ge=0, le=15)
+    unknown_single_run_minutes: int = Field(ge=15, le=300)
+    unknown_weekly_minutes: int = Field(ge=15, le=2100)
+    warn_single_run_minutes: int = Field(ge=30, le=300)
 
 
 class Budget(DataModel):
@@ -79,6 +87,8 @@ class Routine(DataModel):
     core_min: int = Field(ge=0, le=7)
     core_max: int = Field(ge=0, le=7)
     tiring_core_gap_before_run: int = Field(ge=0, le=600)
+    same_set_max_days: int = Field(ge=1, le=7)
+    second_stretch_gap_hours: int = Field(ge=0, le=16)
     default_window_start: dt.time
 
 
@@ -97,6 +107,7 @@ class Weights(DataModel):
     strength_on_easy_day: int = Field(ge=0)
     tiring_core_before_run: int = Field(ge=0)
     stacked_session: int = Field(ge=0)
+    same_set_repeat: int = Field(ge=0)
 
 
 class SolverSettings(DataModel):

@@ -43,6 +43,7 @@ class WeekInstance:
     limits: ExerciseLimits
     options: dict[tuple[int, str], tuple[Exercise, ...]]   # (day index, session kind) -> allowed exercises
     weak: frozenset[str]
+    dropped: tuple[RunLimit, ...] = ()   # requested runs the rules leave out this week (with their reasons)
 
 
 @dataclass(frozen=True)
@@ -94,11 +95,25 @@ def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, mo
         position = {e.id: i for i, e in enumerate(rest_pool)}
         for shift in range(len(first_pool)):
             at = position[first_pool[(day + shift) % len(first_pool)].id]
-            ring = rest_pool[at:] + rest_pool[:at]
+            ring = _one_straight_leg_stretch(rest_pool[at:] + rest_pool[:at])
             chosen = _fit(ring, fewest, most, shortest, longest)
             if chosen:
                 out.append(chosen)
                 break
+    return out
+
+
+def _one_straight_leg_stretch(ring: list[Exercise]) -> list[Exercise]:
+    """R7: one straight-leg hamstring stretch per session (the strap and the doorway stretch are the same
+    stretch): later ones in the ring are skipped."""
+    seen = False
+    out = []
+    for ex in ring:
+        if ex.straight_leg_stretch:
+            if seen:
+                continue
+            seen = True
+        out.append(ex)
     return out
 
 
@@ -349,11 +364,26 @@ class WeekModel:
         """Sum of weighted penalties (weights: data/rules.toml [weights])."""
         inst, m, w, routine = self.inst, self.model, self.inst.rules.weights, self.inst.rules.routine
         step = inst.rules.caps.step_minutes
-        # closeness to the requested volume: every step below what the rules allow costs
+        # closeness to the requested volume, fairly spread: the k-th step cut from one run costs k steps, so
+        # one deep cut costs more than several shallow ones (a cut of c steps costs c(c+1)/2 × the weight)
         for run in inst.runs:
             hi = run.max_minutes // step
-            self._soft(hi * self.keep[run.day] - self.steps[run.day], w.volume_step, "R12",
-                       f"{DAY_NAMES[run.day]} run shorter than the rules allow (per 5 min)")
+            cut = m.NewIntVar(0, hi, f"run_cut[{run.day}]")
+            m.Add(cut == hi * self.keep[run.day] - self.steps[run.day])
+            cost = m.NewIntVar(0, hi * (hi + 1) // 2, f"run_cut_cost[{run.day}]")
+            m.AddElement(cut, [c * (c + 1) // 2 for c in range(hi + 1)], cost)
+            self._soft(cost, w.volume_step, "R12", f"{DAY_NAMES[run.day]} run shorter than the rules allow")
+        # R16: the same exercise set on more than two days of the week costs (variety across the week)
+        same: dict[tuple[str, tuple[str, ...]], list[cp_model.IntVar]] = {}
+        for (_, kind), choices in self.template.items():
+            for var, chosen in choices:
+                same.setdefault((kind, tuple(sorted(e.id for e in chosen))), []).append(var)
+        for (kind, ids), lits in same.items():
+            if len(lits) > routine.same_set_max_days:
+                over = m.NewIntVar(0, len(lits), f"same_set[{kind},{'+'.join(ids)}]")
+                m.Add(over >= sum(lits) - routine.same_set_max_days)
+                self._soft(over, w.same_set_repeat, "R16",
+                           f"the same {AREA_LABELS[kind]} exercises on more than {routine.same_set_max_days} days")
         # sessions per area: weak areas aim higher (R3 core, R6 mobility, R7 hamstrings)
         for area in SESSION_KINDS:
             days = [on for (d, k), on in self.on.items() if k == area]
@@ -382,9 +412,11 @@ class WeekModel:
         for (d, group), var in self.loaded.items():
             frame = inst.frames[d]
             if frame.run_kind is None:
-                self._soft(var, w.strength_on_rest_day, "R5", f"loaded strength on rest day {frame.name}")
+                self._soft(var, w.strength_on_rest_day, "R5",
+                           f"loaded {group.replace('_', '-')} strength on {frame.name}, a rest day")
             elif frame.run_kind == "easy" and inst.request.level > 1:
-                self._soft(var, w.strength_on_easy_day, "R5", f"loaded strength on easy day {frame.name}")
+                self._soft(var, w.strength_on_easy_day, "R5",
+                           f"loaded {group.replace('_', '-')} strength on {frame.name}, an easy day")
             if group == "core" and frame.run_start is not None and frame.window_start < frame.run_start:
                 gap = frame.run_start - (frame.window_start + frame.window_minutes)
                 if gap < routine.tiring_core_gap_before_run:

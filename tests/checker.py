@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+                     strict=True))
 SESSION_KINDS = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic")
 ITEM_KINDS = ("run", "warm_up", "cool_down", *SESSION_KINDS)
 DAY_MINUTES = 24 * 60
@@ -101,11 +103,12 @@ def pain_status(request: dict[str, Any]) -> str:
     pain = request.get("pain") or {}
     during, at_rest = pain.get("during_run", 0), pain.get("at_rest", 0)
     morning, trend = pain.get("next_morning", "usual"), pain.get("trend", "flat")
-    if at_rest >= t["stop_at_rest_from"] or pain.get("limping"):
+    if at_rest >= t["stop_at_rest_from"] or pain.get("limping") or during >= t["stop_running_during_from"]:
         return "STOP"
-    if during > t["red_during_above"] or morning == "persists" or trend == "rising":
+    if (during > t["red_during_above"] or at_rest >= t["red_at_rest_from"] or morning == "persists"
+            or trend == "rising"):
         return "RED"
-    if during >= t["amber_during_from"] or morning == "settles_within_24h":
+    if during >= t["amber_during_from"] or at_rest >= t["amber_at_rest_from"] or morning == "settles_within_24h":
         return "AMBER"
     return "GREEN"
 
@@ -114,28 +117,46 @@ def policy(status: str) -> dict[str, Any]:
     return data().rules["pain"][status.lower()]
 
 
-def run_kind_after_pain(kind: str, status: str) -> str:
-    """R13: AMBER and RED make quality runs easy (when the policy says so)."""
-    return "easy" if kind == "quality" and policy(status)["quality_to_easy"] else kind
+def run_kind_after_pain(kind: str, status: str, history: dict[str, Any] | None = None) -> str:
+    """R13: AMBER and RED make quality runs easy (when the policy says so); so does a week after a week off."""
+    restart = (history or {}).get("last_week_run_minutes") == 0
+    return "easy" if kind == "quality" and (policy(status)["quality_to_easy"] or restart) else kind
+
+
+def may_drop(minutes: int, status: str) -> bool:
+    """A requested run may be left out: shorter than a useful run, or cut below it by a policy that drops."""
+    caps = data().rules["caps"]
+    if minutes < caps["min_run_minutes"]:
+        return True
+    pol = policy(status)
+    factor = _frac(pol["run_factor"])
+    return factor < 1 and pol["drop_below_minimum"] and \
+        _floor_step(minutes * factor, caps["step_minutes"]) < caps["min_run_minutes"]
 
 
 def max_run_minutes(minutes: int, status: str, history: dict[str, Any]) -> int:
-    """The most minutes one run may have: pain cut (R13) and 110 % of the longest recent run (§2 cap 1),
-    in steps, never below the minimum run (rules.toml [caps])."""
+    """The most minutes one run may have: pain cut (R13), 110 % of the longest recent run (§2 cap 1) with at
+    least one step of growth, or the ceiling for an unknown runner; never below the minimum run."""
     caps = data().rules["caps"]
-    step = caps["step_minutes"]
+    step, floor = caps["step_minutes"], caps["min_run_minutes"]
     most = minutes
     factor = _frac(policy(status)["run_factor"])
     if factor < 1:
-        most = min(most, _floor_step(minutes * factor, step))
+        cut = _floor_step(minutes * factor, step)
+        most = cut if cut >= floor else min(minutes, max(cut, floor))
     longest = history.get("longest_run_30d_minutes")
-    if longest is not None:
-        most = min(most, _floor_step(longest * _frac(caps["single_run_factor"]), step))
-    return max(most, caps["min_run_minutes"])
+    if longest:
+        cap = max(_floor_step(longest * _frac(caps["single_run_factor"]), step),
+                  _floor_step(_frac(longest + caps["single_run_min_step"]), step))
+        most = min(most, max(cap, floor))
+    elif longest is None:
+        most = min(most, caps["unknown_single_run_minutes"])
+    return most
 
 
-def weekly_run_cap(status: str, history: dict[str, Any]) -> int | None:
-    """§2 caps 2 and 3: +10 % over last week, +30 % over two weeks; AMBER/RED hold last week's volume."""
+def weekly_run_cap(status: str, history: dict[str, Any], asked: int = 0) -> int | None:
+    """§2 caps 2 and 3: +10 % over last week, +30 % over two weeks; AMBER/RED hold last week's volume; an
+    unknown last week has a ceiling; RED always cuts its baseline (last week, the allowance, or the ask)."""
     caps = data().rules["caps"]
     found: list[int] = []
     last = history.get("last_week_run_minutes")
@@ -145,9 +166,15 @@ def weekly_run_cap(status: str, history: dict[str, Any]) -> int | None:
         found.append(math.floor(last * _frac(caps["weekly_factor"])))
         if policy(status)["weekly_hold"]:
             found.append(last)
+    else:
+        found.append(caps["unknown_weekly_minutes"])
     before = history.get("week_before_last_run_minutes")
     if before:   # +30 % of nothing is no guide: the restart allowance applies instead
         found.append(math.floor(before * _frac(caps["two_week_factor"])))
+    pol = policy(status)
+    if pol["run_factor"] < 1 and pol["drop_below_minimum"]:
+        base = min([*found, asked, *([last] if last else [])])
+        found.append(_floor_step(base * _frac(pol["run_factor"]), caps["step_minutes"]))
     return min(found) if found else None
 
 
@@ -269,13 +296,14 @@ class _Check:
         requested = {r["day"]: r for r in self.request.get("runs", [])}
         history = self.request.get("history") or {}
         planned: dict[str, dict[str, Any]] = {}
+        missing: list[str] = []
         for day, its in items.items():
             runs = [i for i in its if i.get("kind") == "run"]
             if len(runs) > 1:
                 self.bad("run", day, "more than one run on a day")
             if not runs:
                 if day in requested:
-                    self.bad("run", day, "the requested run is missing")
+                    missing.append(day)
                 continue
             run = runs[0]
             planned[day] = run
@@ -287,7 +315,7 @@ class _Check:
                 self.bad("run", day, f"starts at {run.get('start')}, asked for {want['start']}")
             if run.get("requested_minutes") != want["minutes"]:
                 self.bad("run", day, f"requested_minutes {run.get('requested_minutes')} ≠ {want['minutes']}")
-            kind = run_kind_after_pain(want["kind"], self.pain)
+            kind = run_kind_after_pain(want["kind"], self.pain, history)
             if run.get("run_kind") != kind:
                 self.bad("R13", day, f"a {want['kind']} run planned as {run.get('run_kind')!r}, "
                                      f"{self.pain} pain gives {kind!r}")
@@ -300,7 +328,15 @@ class _Check:
                                      f"({self.pain}, asked {want['minutes']}, history {history})")
         if len(planned) > self.rules["routine"]["max_running_days"]:
             self.bad("R10", None, f"runs on {len(planned)} days: at least one day without running")
-        cap = weekly_run_cap(self.pain, history)
+        asked = sum(r["minutes"] for r in requested.values())
+        cap = weekly_run_cap(self.pain, history, asked)
+        for day in missing:
+            # a left-out run: too short to be useful, cut below it, or no room under the week's cap
+            room = cap is not None and (len(planned) + 1) * caps["min_run_minutes"] > cap
+            if not (may_drop(requested[day]["minutes"], self.pain) or room):
+                self.bad("run", day, "the requested run is missing")
+            elif not any(DAY_NAMES[day] in n for n in self.plan.get("notices") or []):
+                self.bad("run", day, "a requested run is left out without a notice saying why")
         total = sum(r.get("minutes", 0) for r in planned.values())
         if cap is not None and total > cap:
             self.bad("R12", None, f"{total} running minutes exceed the weekly cap of {cap} ({history})")
@@ -435,8 +471,7 @@ class _Check:
                     if entry.get("minutes") != ex["minutes"]:
                         self.bad("session", day, f"{name}: {entry.get('minutes')} min, "
                                                  f"catalogue {ex['minutes']}")
-                    extra_stretch = (kind == "cool_down" and twice and ex["category"] == "hamstrings"
-                                     and ex.get("kind") == "stretch")
+                    extra_stretch = kind == "cool_down" and twice and ex.get("straight_leg_stretch", False)
                     if ex["category"] != kind and not extra_stretch:
                         self.bad("session", day, f"{name} ({ex['category']}) in a {kind} item")
                     if ex["level"] > self.max_level:
@@ -454,14 +489,22 @@ class _Check:
                     if lower and ex["level"] >= 3 and hard_tomorrow:
                         self.bad("R4", day, f"level-3 {name} the day before a {next_run['run_kind']} run")
                     cautions = set((self.request.get("screening") or {}).get("cautions") or [])
-                    if set(ex.get("avoid_with", [])) & cautions:
-                        self.bad("R1", day, f"{name} is ruled out by the caution answer(s) {sorted(cautions)}")
+                    ruled_out = cautions | set(self.request.get("health") or [])
+                    if set(ex.get("avoid_with", [])) & ruled_out:
+                        self.bad("R1", day, f"{name} is ruled out by {sorted(ruled_out)}")
                     today = self.runs.get(day)
                     loaded = ex["level"] >= 2 and ex.get("load_group", "none") != "none"
-                    if (lower and loaded and today and today.get("run_kind") in ("long", "quality")
-                            and start < _minutes(today["start"])):
+                    if lower and loaded and today and start < _minutes(today["start"]):
                         self.bad("R5", day, f"loaded leg work {name} at {item['start']} before the "
                                             f"{today['run_kind']} run at {today['start']}")
+                    if (ex["category"] == "hamstrings" and ex.get("kind") == "stretch" and today
+                            and today.get("run_kind") in ("long", "quality") and start < _minutes(today["start"])):
+                        self.bad("R15", day, f"static hamstring stretch {name} before the {today['run_kind']} run")
+                straight = [e for e in item.get("exercises") or []
+                            if catalogue.get(e.get("id"), {}).get("straight_leg_stretch")]
+                if len(straight) > 1:
+                    self.bad("R7", day, f"{kind} holds {len(straight)} straight-leg hamstring stretches (one a "
+                                        "session)")
                     need = ex.get("hours_before_hard_run", 0)
                     if need:
                         gap = self._hours_to_next_hard_run(d, start)

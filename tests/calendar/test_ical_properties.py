@@ -81,6 +81,7 @@ def requests(draw) -> dict:
     return {
         "week_start": week_start.isoformat(),
         "timezone": zone,
+        "wake_time": "00:00",   # any time of day is fair game here (the wake-time rules are tested elsewhere)
         "runs": runs,
         "available": available,
         "weak_areas": draw(st.lists(st.sampled_from(AREAS), unique=True, max_size=3)),

@@ -173,7 +173,7 @@ def test_r13_and_r1_cap_levels_and_flare_safety(knowledge, status, caution, max_
     ({"at_rest": 7}, "STOP"),
 ])
 def test_pain_status_follows_the_pain_monitoring_table(knowledge, pain, expected):
-    assert pain_status(request(knowledge, pain=pain), knowledge.rules).status == expected
+    assert pain_status(request(knowledge, pain=pain).pain, knowledge.rules).status == expected
 
 
 def test_amber_turns_quality_into_easy_and_caps_runs_at_90_percent(knowledge):
@@ -189,8 +189,8 @@ def test_red_cuts_runs_about_in_half(knowledge):
 
 
 def test_limping_is_a_stop_whatever_the_pain_numbers(knowledge):
-    status = pain_status(request(knowledge, pain={"during_run": 1, "limping": True}), knowledge.rules)
-    assert status.status == "STOP" and "Limping" in status.reasons[0]
+    status = pain_status(request(knowledge, pain={"during_run": 1, "limping": True}).pain, knowledge.rules)
+    assert status.status == "STOP" and "limping" in status.because
 
 
 def test_after_a_week_without_running_the_week_gets_the_restart_allowance(knowledge):

@@ -167,5 +167,5 @@ def test_a_second_app_instance_on_the_same_database_sees_saved_plans(database_ur
 def test_ticking_limping_stops_planning_and_advises_a_clinician(client, example_form):
     example_form["pain_limping"] = "on"
     html = client.post("/plan", data=example_form).get_data(as_text=True)
-    assert "Limping because of the pain" in html and days_in(html) == 0
+    assert "limping because of the pain" in html and days_in(html) == 0
     assert 'name="pain_limping" checked' in html
