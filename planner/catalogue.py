@@ -19,8 +19,8 @@ from planner.datafile import DataError, DataModel, read_toml, validate
 CATEGORIES: tuple[str, ...] = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic", "warm_up", "cool_down")
 ID_PATTERN = r"^[a-z][a-z0-9_]{1,40}$"
 # Every cue starts with the starting position (DOMAIN §3), so a runner reading one line knows how to set up.
-CUE_START = re.compile(r"^(Lie|Lying|Kneel|Kneeling|Half-kneeling|Stand|Standing|Sit|Seated|Side-lying|Face down|In a (deep )?lunge"
-                       r"|On (your back|your side|your front|hands and knees|your forearms))\b")
+CUE_START = re.compile(r"^(Lie|Lying|Kneel|Kneeling|Half-kneeling|Stand|Standing|Sit|Seated|Side-lying|Face down"
+                       r"|In a (deep )?lunge|On (your back|your side|your front|hands and knees|your forearms))\b")
 LEVELS = ("1", "2", "3")
 Line = Annotated[str, Field(min_length=5, max_length=200)]
 
