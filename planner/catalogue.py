@@ -56,7 +56,8 @@ class Exercise(DataModel):
     flexion: bool = False
     hours_before_hard_run: int = Field(default=0, ge=0, le=96)
     cautions: tuple[str, ...] = ()
-    avoid_with: tuple[str, ...] = ()   # screening caution ids (data/screening.toml) that rule this item out
+    # 1C screening ids (data/screening.toml) or health facts (request.HEALTH_FACTS) that rule this item out
+    avoid_with: tuple[str, ...] = ()
     cue: str = Field(min_length=5, max_length=200)     # begins with the starting position (CUE_START)
     source: str = Field(min_length=3, max_length=200)  # supports this item, or says "[Conv]"
     # Doses that grow with the runner's level (DOMAIN §3): level -> dose, for levels above this item's own;
