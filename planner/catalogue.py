@@ -7,9 +7,10 @@ stay clear of a long or quality run (R4).
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -17,6 +18,11 @@ from planner.datafile import DataError, DataModel, read_toml, validate
 
 CATEGORIES: tuple[str, ...] = ("core", "glutes", "hamstrings", "hip_mobility", "thoracic", "warm_up", "cool_down")
 ID_PATTERN = r"^[a-z][a-z0-9_]{1,40}$"
+# Every cue starts with the starting position (DOMAIN §3), so a runner reading one line knows how to set up.
+CUE_START = re.compile(r"^(Lie|Lying|Kneel|Kneeling|Half-kneeling|Stand|Standing|Sit|Seated|Side-lying|Face down"
+                       r"|In a (deep )?lunge|On (your back|your side|your front|hands and knees|your forearms))\b")
+LEVELS = ("1", "2", "3")
+Line = Annotated[str, Field(min_length=5, max_length=200)]
 
 
 class Equipment(DataModel):
@@ -28,10 +34,10 @@ class HowTo(DataModel):
     """How to do an exercise, written for this project: second person, plain words (DOMAIN §5 claims aside)."""
 
     start: str = Field(min_length=10, max_length=300)           # the starting position
-    steps: tuple[str, ...] = Field(min_length=3, max_length=5)  # the movement, step by step
+    steps: tuple[Line, ...] = Field(min_length=3, max_length=5)  # the movement, step by step
     breathing: str = Field(min_length=5, max_length=200)
     feel: str = Field(min_length=5, max_length=250)             # what you should feel, and where you should not
-    mistakes: tuple[str, ...] = Field(min_length=2, max_length=2)
+    mistakes: tuple[Line, ...] = Field(min_length=2, max_length=2)
     stop_if: str = Field(min_length=5, max_length=250)          # when to stop
 
 
@@ -50,17 +56,20 @@ class Exercise(DataModel):
     flexion: bool = False
     hours_before_hard_run: int = Field(default=0, ge=0, le=96)
     cautions: tuple[str, ...] = ()
-    avoid_with: tuple[str, ...] = ()   # screening caution ids (data/screening.toml) that rule this item out
-    straight_leg_stretch: bool = False  # R7: one straight-leg hamstring stretch per session
-    cue: str = Field(min_length=5, max_length=200)
-    source: str = Field(min_length=3, max_length=200)
+    # 1C screening ids (data/screening.toml) or health facts (request.HEALTH_FACTS) that rule this item out
+    avoid_with: tuple[str, ...] = ()
+    cue: str = Field(min_length=5, max_length=200)     # begins with the starting position (CUE_START)
+    source: str = Field(min_length=3, max_length=200)  # supports this item, or says "[Conv]"
     # Doses that grow with the runner's level (DOMAIN §3): level -> dose, for levels above this item's own;
     # `dose` is the dose at the item's own level.
     dose_by_level: dict[str, str] = Field(default_factory=dict)
     effort: str = ""                    # loaded items: how heavy ("a weight you could lift 3–4 more times")
     easier: str | None = None           # exercise id of the easier variant (progression goes back a step)
     harder: str | None = None           # exercise id of the harder variant (progression goes a step on)
-    how: HowTo | None = None
+    how: HowTo
+    # A straight-knee hamstring stretch (finding 6): the engine allows one per session, since two are the same
+    # stretch twice.
+    straight_leg_stretch: bool = False
 
     def dose_for(self, level: int) -> str:
         """The dose for a runner of `level`: the entry for the highest level <= theirs, else `dose`."""
@@ -79,6 +88,18 @@ class Exercise(DataModel):
     def _consistent(self) -> Exercise:
         if self.flare_safe and self.level > 1:
             raise ValueError("only level-1 exercises can be flare-safe")
+        if not CUE_START.match(self.cue):
+            raise ValueError(f"cue must start with the starting position ({CUE_START.pattern}): {self.cue!r}")
+        for key in self.dose_by_level:
+            if key not in LEVELS or int(key) <= self.level:
+                raise ValueError(f"dose_by_level: key {key!r} must be a level above this item's own "
+                                 f"({self.level}), one of {', '.join(LEVELS)}; `dose` is the dose at its own level")
+        if (self.loaded or "weight" in self.equipment) and not self.effort:
+            raise ValueError("effort: a loaded item says how hard (e.g. 'a weight you could lift 3–4 more times')")
+        if self.straight_leg_stretch and (self.kind != "stretch" or self.category != "hamstrings"):
+            raise ValueError("straight_leg_stretch: only a hamstring stretch can be one")
+        if self.id in (self.easier, self.harder):
+            raise ValueError("easier/harder: an exercise cannot be its own variant")
         return self
 
 
@@ -109,8 +130,28 @@ class Catalogue:
         return frozenset(e.id for e in self.equipment)
 
 
+def _variant_problems(data: CatalogueFile) -> list[str]:
+    """easier/harder name a known exercise of the same category, no harder (easier) than this one."""
+    by_id = {e.id: e for e in data.exercise}
+    problems: list[str] = []
+    for i, ex in enumerate(data.exercise):
+        for field, other_id in (("easier", ex.easier), ("harder", ex.harder)):
+            if other_id is None:
+                continue
+            other = by_id.get(other_id)
+            where = f"exercise[{i}] ({ex.id}).{field}"
+            if other is None:
+                problems.append(f"{where}: unknown exercise id {other_id}")
+            elif other.category != ex.category:
+                problems.append(f"{where}: {other_id} is {other.category}, not {ex.category}")
+            elif (field == "easier" and other.level > ex.level) or (field == "harder" and other.level < ex.level):
+                problems.append(f"{where}: {other_id} is level {other.level}, this item level {ex.level}")
+    return problems
+
+
 def _cross_check(path: Path, data: CatalogueFile) -> None:
-    """Ids unique, equipment known, and every category usable on a flare-safe, no-equipment week."""
+    """Ids unique, equipment known, variants valid, and every category usable on a flare-safe, no-equipment week
+    whatever caution or health fact the runner has."""
     problems: list[str] = []
     for kind, ids in (("equipment", [e.id for e in data.equipment]), ("exercise", [e.id for e in data.exercise])):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
@@ -122,12 +163,15 @@ def _cross_check(path: Path, data: CatalogueFile) -> None:
         if unknown:
             problems.append(f"exercise[{i}] ({ex.id}).equipment: unknown id(s) {', '.join(unknown)}; "
                             f"declare them under [[equipment]]")
+    problems += _variant_problems(data)
     for cat in CATEGORIES:
+        # items any avoid_with id rules out do not count: a cautious week may have all of them at once
         basic = [e for e in data.exercise if e.category == cat and e.flare_safe and not e.equipment
-                 and not e.flexion]
+                 and not e.flexion and not e.avoid_with]
         if len(basic) < 2:
             problems.append(f"category '{cat}' needs at least two level-1 flare-safe exercises without "
-                            f"equipment or flexion (found {len(basic)}), or a cautious week cannot be planned")
+                            f"equipment, flexion or avoid_with (found {len(basic)}), or a cautious week cannot "
+                            f"be planned")
     if problems:
         raise DataError("\n".join(f"{path.name}: {p}" for p in problems))
 

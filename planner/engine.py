@@ -117,7 +117,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
     """The solved week as days of items with their reasons, and notes about the week as a whole."""
     request, rules = inst.request, inst.rules
     routine = rules.routine
-    level = request.level
+    level = min(request.level, inst.limits.max_level)   # a RED week doses like level 1, whatever the runner
     second_stretch_days = 0
     by_day: dict[int, list[SessionChoice]] = {}
     for s in sol.sessions:

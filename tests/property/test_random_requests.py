@@ -431,9 +431,9 @@ def r4_sweep(requests: list[dict[str, Any]]) -> tuple[list[str], int]:
 
 
 def _nordic_week(sun_start: str, fri_minutes: int) -> dict[str, Any]:
-    """Level 3, no equipment, weak core and hamstrings, a Sunday long run ~48 h after Friday's window."""
+    """Level 3, only the Nordic anchor, weak core and hamstrings, a Sunday long run ~48 h after Friday's window."""
     evening = {"start": "18:00"}
-    return {"week_start": "2026-11-30", "timezone": "UTC", "wake_time": "06:30", "level": 3, "equipment": [],
+    return {"week_start": "2026-11-30", "timezone": "UTC", "wake_time": "06:30", "level": 3, "equipment": ["anchor"],
             "runs": [{"day": "tue", "kind": "easy", "minutes": 40, "start": "07:00"},
                      {"day": "sun", "kind": "long", "minutes": 80, "start": sun_start}],
             # no Wednesday window: a loaded Wednesday would keep Friday's legs free of loading (R2, 48 h)
@@ -453,7 +453,7 @@ def test_r4_the_48_hours_before_a_long_run_are_real_hours_across_a_dst_change():
     """Found by the checker: the 48 h were once wall-clock hours (47.5 real hours across the spring change)."""
     found, fridays = r4_sweep([
         {"week_start": "2026-03-23", "timezone": "Europe/Berlin", "wake_time": "06:30", "level": 3,
-         "equipment": [], "runs": [{"day": "sun", "kind": "long", "minutes": 80, "start": sun}],
+         "equipment": ["anchor"], "runs": [{"day": "sun", "kind": "long", "minutes": 80, "start": sun}],
          "available": {d: {"minutes": minutes, "start": "18:00"} for d in days}, "weak_areas": ["hamstrings"]}
         for days in (("wed", "fri"), ("tue", "fri"), ("mon", "wed", "fri")) for minutes in (10, 15)
         for sun in ("18:30", "19:00", "19:30", "20:30")])
