@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from planner import rules as R
 from planner.catalogue import CUE_START, load_catalogue
 from planner.datafile import DATA_DIR, DataError
+from planner.eligibility import allowed, exercise_limits
+from planner.frames import day_frames
 from planner.request import HEALTH_FACTS, parse_request
+from planner.volume import run_limits
 
 CATALOGUE = DATA_DIR / "exercises.toml"
 
@@ -205,9 +207,9 @@ def week(knowledge, **overrides):
 
 
 def allowed_on_monday_evening(knowledge, ex, req) -> bool:
-    limits = R.exercise_limits(req, "GREEN", False, knowledge.rules)
-    frames = R.day_frames(req, R.run_limits(req, "GREEN", knowledge.rules), knowledge.rules)
-    return R.allowed(ex, req, limits, frames, 0, 18 * 60, knowledge.rules)
+    limits = exercise_limits(req, "GREEN", False, knowledge.rules)
+    frames = day_frames(req, run_limits(req, "GREEN", knowledge.rules), knowledge.rules)
+    return allowed(ex, req, limits, frames, 0, 18 * 60, knowledge.rules)
 
 
 def test_nordic_curls_need_the_anchor(knowledge, exercises):
