@@ -167,7 +167,7 @@ def load_rules(path: Path) -> Rules:
     """Load and validate data/rules.toml."""
     rules = load_toml_model(path, Rules)
     cited = {"R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15",
-             "R16", "pain-amber", "pain-red", "screen-1C", "wish"}
+             "R16", "pain-amber", "pain-red", "screen-1C", "wish", "spread"}
     missing = cited - {r.id for r in rules.rule}
     if missing:
         raise DataError(f"{path.name}: rule: missing entries for {', '.join(sorted(missing))}")
