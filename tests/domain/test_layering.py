@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-DOMAIN = ["planner.request", "planner.catalogue", "planner.screening", "planner.rules", "planner.pain",
+DOMAIN = ["planner.request", "planner.catalogue", "planner.screening", "planner.rules", "planner.pain", "planner.instance", "planner.solver.hard", "planner.solver.soft",
           "planner.volume", "planner.frames", "planner.eligibility", "planner.solver",
           "planner.explain", "planner.engine", "planner.plan", "planner.plan_schema", "planner.ical",
           "planner.knowledge", "planner.cli"]

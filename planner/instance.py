@@ -1,0 +1,121 @@
+"""What the week model works on and what it answers, with no OR-Tools in sight: the instance (numbers and
+allowed sets, already reduced by the rule modules), the candidate exercise sets of a session, and the
+solution. `planner.solver` builds and solves the CP-SAT model of an instance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from planner.catalogue import Exercise
+from planner.eligibility import ExerciseLimits
+from planner.frames import DayFrame
+from planner.request import PlanRequest
+from planner.rules import Rules
+from planner.volume import RunLimit
+
+AREA_LABELS = {"core": "core", "glutes": "glutes", "hamstrings": "hamstrings", "hip_mobility": "hip mobility",
+               "thoracic": "thoracic spine"}
+LOAD_GROUPS: tuple[str, ...] = ("core", "lower_limb")
+
+
+@dataclass(frozen=True)
+class WeekInstance:
+    """Everything the model needs, already reduced to numbers and allowed sets by planner.rules."""
+
+    request: PlanRequest
+    rules: Rules
+    frames: tuple[DayFrame, ...]
+    runs: tuple[RunLimit, ...]
+    weekly_cap: int | None
+    weekly_why: str | None   # the reason for weekly_cap, as the plan states it
+    limits: ExerciseLimits
+    options: dict[tuple[int, str], tuple[Exercise, ...]]   # (day index, session kind) -> allowed exercises
+    weak: frozenset[str]
+    dropped: tuple[RunLimit, ...] = ()   # requested runs the rules leave out this week (with their reasons)
+
+
+@dataclass(frozen=True)
+class Wish:
+    """One thing the runner asked for, as the explanation names it."""
+
+    id: str        # "run:tue" | "area:glutes" | "time:sat"
+    text: str
+
+
+@dataclass(frozen=True)
+class SessionChoice:
+    day: int
+    kind: str
+    exercises: tuple[Exercise, ...]
+
+    @property
+    def minutes(self) -> int:
+        return sum(e.minutes for e in self.exercises)
+
+
+def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,
+                      longest: int) -> list[tuple[Exercise, ...]]:
+    """Candidate exercise sets for one session: at most one light set (no loaded strength) and one loaded set.
+
+    Each set starts at an exercise chosen by the day (so different days start from different exercises:
+    R16 variety by construction) and takes the next exercises in catalogue order until its minutes fit a
+    session (R11). Offering two sets instead of every combination keeps minutes arithmetic out of the
+    search, which is what lets the model prove optimality in milliseconds. Deterministic."""
+    light = [e for e in exercises if not e.loaded]
+    loaded = [e for e in exercises if e.loaded]
+    out: list[tuple[Exercise, ...]] = []
+    for first_pool, rest_pool in ((light, light), (loaded, list(exercises))):
+        if not first_pool:
+            continue
+        position = {e.id: i for i, e in enumerate(rest_pool)}
+        for shift in range(len(first_pool)):
+            at = position[first_pool[(day + shift) % len(first_pool)].id]
+            ring = _one_straight_leg_stretch(rest_pool[at:] + rest_pool[:at])
+            chosen = _fit(ring, fewest, most, shortest, longest)
+            if chosen:
+                out.append(chosen)
+                break
+    return out
+
+
+def _one_straight_leg_stretch(ring: list[Exercise]) -> list[Exercise]:
+    """R7: one straight-leg hamstring stretch per session (the strap and the doorway stretch are the same
+    stretch): later ones in the ring are skipped."""
+    seen = False
+    out = []
+    for ex in ring:
+        if ex.straight_leg_stretch:
+            if seen:
+                continue
+            seen = True
+        out.append(ex)
+    return out
+
+
+def _fit(ring: list[Exercise], fewest: int, most: int, shortest: int, longest: int) -> tuple[Exercise, ...] | None:
+    """The shortest prefix of `ring` with fewest..most exercises whose minutes lie in [shortest, longest]."""
+    for size in range(fewest, min(most, len(ring)) + 1):
+        minutes = sum(e.minutes for e in ring[:size])
+        if minutes > longest:
+            return None
+        if minutes >= shortest:
+            return tuple(ring[:size])
+    return None
+
+
+@dataclass(frozen=True)
+class PenaltyRecord:
+    rule: str
+    label: str
+    cost: int
+
+
+@dataclass(frozen=True)
+class WeekSolution:
+    status: Literal["optimal", "feasible", "infeasible", "unknown"]
+    run_minutes: dict[str, int] = field(default_factory=dict)
+    sessions: tuple[SessionChoice, ...] = ()
+    objective: int | None = None
+    penalties: tuple[PenaltyRecord, ...] = ()
+    wall_ms: float = 0.0

@@ -1,0 +1,139 @@
+"""Hard rules of the week model, one function per rule id (DOMAIN.md §4): each posts its constraints on a
+WeekModel. Rules that only filter what may go where are applied before the model (planner.eligibility)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from ortools.sat.python import cp_model
+
+from planner.frames import DayFrame
+from planner.instance import AREA_LABELS, LOAD_GROUPS, Wish
+from planner.plan import SESSION_KINDS
+from planner.request import AREAS
+
+if TYPE_CHECKING:
+    from planner.solver.model import WeekModel
+
+
+def _real_minutes(first: DayFrame, second: DayFrame, zone: ZoneInfo) -> int:
+    """The real minutes to add to `start2 - start1` (wall-clock minutes after each local midnight) for the
+    real gap between two sessions: 1440 × days, less an hour when a DST change falls between them. Taken as
+    the worst case over where in their windows the two sessions can start, so the bound always holds."""
+    days = (second.date - first.date).days * 24 * 60
+    worst = 0
+    for m1 in (first.window_start, first.window_start + first.window_minutes):
+        for m2 in (second.window_start, second.window_start + second.window_minutes):
+            real = (second.instant(m2, zone) - first.instant(m1, zone)).total_seconds() / 60
+            worst = min(worst, int(real - (days + m2 - m1)))
+    return days + worst
+
+
+def add_session_shape(wm: WeekModel) -> None:
+    """R11: a session holds 2–4 exercises and lasts 8–30 min, and no exercise is picked without a session.
+    Both hold by construction — a session is exactly one candidate set (`sum(sets) == on` above) and every
+    set is built to fit (session_templates) — so they are checked once per set here, not posted as
+    constraints the search would have to carry."""
+    b = wm.inst.rules.budget
+    for choices in wm.template.values():
+        for _, chosen in choices:
+            if not (b.exercises_min <= len(chosen) <= b.exercises_max
+                    and b.session_min <= sum(e.minutes for e in chosen) <= b.session_max):
+                raise AssertionError(f"candidate set {[e.id for e in chosen]} breaks the R11 session shape")
+
+def add_r2_loaded_strength(wm: WeekModel) -> None:
+    """R2 (Garber 2011): loaded strength per muscle group at most 3×/week, never on consecutive days."""
+    routine, m = wm.inst.rules.routine, wm.model
+    for group in LOAD_GROUPS:
+        days = {d: v for (d, g), v in wm.loaded.items() if g == group}
+        if not days:
+            continue
+        m.Add(sum(days.values()) <= routine.loaded_max_per_week)
+        for d in days:
+            window = [days[d + k] for k in range(routine.loaded_gap_days) if d + k in days]
+            if len(window) > 1:
+                m.Add(sum(window) <= 1)
+        add_r2_hours_apart(wm, group)
+
+def session_start(wm: WeekModel, d: int, kind: str) -> cp_model.LinearExprT:
+    """Minutes after midnight a session starts: the engine places a day's sessions one after another
+    from the window start in SESSION_KINDS order (strength first, R15)."""
+    before = [wm.session_minutes[d, k] for k in SESSION_KINDS[:SESSION_KINDS.index(kind)]
+              if (d, k) in wm.session_minutes]
+    return wm.inst.frames[d].window_start + cp_model.LinearExpr.Sum(before)
+
+def add_r2_hours_apart(wm: WeekModel, group: str) -> None:
+    """R2: loaded sessions for one muscle group start >= loaded_gap_hours apart in real time (DST-aware):
+    Monday 21:30 and Wednesday 07:00 are two days apart but only 33.5 h."""
+    need = wm.inst.rules.routine.loaded_gap_hours * 60
+    sets = {(d, k): [v for v, _ in choices if group in wm.template_groups[v.Index()]]
+            for (d, k), choices in wm.template.items()}
+    sets = {key: v for key, v in sets.items() if v}
+    frames, zone = wm.inst.frames, ZoneInfo(wm.inst.request.timezone)
+    for (d1, k1), lits1 in sets.items():
+        for (d2, k2), lits2 in sets.items():
+            if d2 <= d1 or (d2 - d1 - 1) * 24 * 60 >= need:
+                continue    # same day or far enough apart whatever the times
+            shift = _real_minutes(frames[d1], frames[d2], zone)
+            for a in lits1:
+                for b in lits2:
+                    wm.model.Add(shift + session_start(wm, d2, k2) - session_start(wm, d1, k1)
+                                   >= need).OnlyEnforceIf([a, b])
+
+def add_r10_days_off(wm: WeekModel) -> None:
+    """R10: at least one day without running and one without loaded strength."""
+    routine, m = wm.inst.rules.routine, wm.model
+    if wm.keep:
+        m.Add(sum(wm.keep.values()) <= routine.max_running_days)
+    any_loaded = []
+    for frame in wm.inst.frames:
+        groups = [wm.loaded[frame.index, g] for g in LOAD_GROUPS if (frame.index, g) in wm.loaded]
+        if groups:
+            var = m.NewBoolVar(f"any_loaded[{frame.day}]")
+            m.AddMaxEquality(var, groups)
+            any_loaded.append(var)
+    if any_loaded:
+        m.Add(sum(any_loaded) <= routine.max_loaded_days)
+
+def add_r11_time_budget(wm: WeekModel, time_slack: bool) -> None:
+    """R11: extra minutes within the day-type cap (by the variable's domain), the weekly cap, and never
+    above the runner's own minutes for the day (their wish; with `time_slack`, measured instead)."""
+    m = wm.model
+    m.Add(sum(wm.extra.values()) <= wm.inst.rules.budget.weekly)
+    for frame in wm.inst.frames:
+        extra = wm.extra[frame.index]
+        if time_slack:
+            slack = m.NewIntVar(0, frame.rule_budget, f"time_slack[{frame.day}]")
+            wm.time_slack[frame.index] = slack
+            m.Add(extra <= frame.window_minutes + slack)
+            continue
+        if frame.rule_budget == 0 or not any((frame.index, k) in wm.on for k in SESSION_KINDS):
+            continue
+        lit = wm._wish(Wish(f"time:{frame.day}",
+                              f"{frame.window_minutes} spare minutes on {frame.name}" if frame.window_minutes
+                              else f"no spare time on {frame.name}"))
+        m.Add(extra <= frame.window_minutes).OnlyEnforceIf(lit)
+
+def add_r12_run_volume(wm: WeekModel) -> None:
+    """R12/R13: each kept run between the minimum and its limit (pain factor, single-run cap), in steps;
+    the week's total within the weekly and two-week caps. A dropped run has no minutes."""
+    caps, m = wm.inst.rules.caps, wm.model
+    min_steps = max(1, -(-caps.min_run_minutes // caps.step_minutes))
+    for day, steps in wm.steps.items():
+        keep = wm.keep[day]
+        m.Add(steps >= min_steps).OnlyEnforceIf(keep)
+        m.Add(steps == 0).OnlyEnforceIf(~keep)
+    if wm.inst.weekly_cap is not None and wm.steps:
+        m.Add(sum(wm.steps.values()) * caps.step_minutes <= wm.inst.weekly_cap)
+
+def add_weak_area_minimums(wm: WeekModel) -> None:
+    """The runner's wish: each weak area gets at least `weak_area_min_sessions` sessions."""
+    need = wm.inst.rules.routine.weak_area_min_sessions
+    for area in AREAS:
+        if area not in wm.inst.weak:
+            continue
+        lit = wm._wish(Wish(f"area:{area}",
+                              f"at least {need} {AREA_LABELS[area]} sessions (a weak area you chose)"))
+        days = [on for (d, k), on in wm.on.items() if k == area]
+        wm.model.Add(sum(days) >= need).OnlyEnforceIf(lit)
