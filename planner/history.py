@@ -1,0 +1,262 @@
+"""What the log tells (Contract 5, DOMAIN §2): pure functions of (request, log, today) → values with reasons.
+
+`derive(request, log, today, rules)` is the one entry point: the history the caps need (longest run in the last
+30 days, last week's and the week before's run minutes), the days since the last run, the pain inputs and
+status from the latest run check-ins, and the skipped and partly done items. Each value says where it came
+from: the log where it covers the period, the request's typed values where it does not (a runner with no log
+plans exactly as before). Weeks run Monday–Sunday relative to the planned week's Monday; the history looks at
+the days before that Monday only, so re-planning the same week later keeps the same caps, while the pain
+status reads every run up to `today` (a RED check-in on Wednesday counts for Thursday).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from planner.log import Checkin, Log, monday_of
+from planner.request import History, Pain, PlanRequest
+from planner.rules import PainStatus, Rules
+
+Source = Literal["log", "request", "log+request", "none"]
+
+
+class LogSettings(Protocol):
+    """How far back the log speaks (data/ladder.toml [log])."""
+
+    @property
+    def window_days(self) -> int: ...
+    @property
+    def pain_recent_days(self) -> int: ...
+
+_MORNING_WORDS = {"usual": "back to usual", "settles_within_24h": "above usual, settled within 24 h",
+                  "persists": "not back to usual within 24 h"}
+
+
+def day_label(day: dt.date) -> str:
+    """'Sun 22 Nov', the short date the reasons use."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One derived number, where it came from, and the sentence the plan shows."""
+
+    value: int | None
+    reason: str
+    source: Source
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "source": self.source, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Everything the log tells about the planned week (see `derive`)."""
+
+    longest_run_30d: Fact
+    last_week: Fact
+    week_before: Fact
+    days_since_last_run: Fact
+    pain: Pain                       # the request's pain with the log's during / next morning / trend
+    pain_status: PainStatus
+    pain_source: Source
+    pain_reasons: tuple[str, ...]
+    skipped: dict[str, tuple[tuple[dt.date, str], ...]] = field(default_factory=dict)   # this_week/last_week
+    partly: dict[str, tuple[tuple[dt.date, str], ...]] = field(default_factory=dict)
+
+    @property
+    def history(self) -> History:
+        """The caps' inputs as the request's History model (values the log does not know stay None)."""
+        return History(longest_run_30d_minutes=_clamp(self.longest_run_30d.value, 600),
+                       last_week_run_minutes=_clamp(self.last_week.value, 2100),
+                       week_before_last_run_minutes=_clamp(self.week_before.value, 2100))
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """The sentences the plan shows, in reading order."""
+        out = [self.longest_run_30d.reason, self.last_week.reason, self.week_before.reason,
+               self.days_since_last_run.reason, *self.pain_reasons]
+        for name, words in (("skipped", "Skipped"), ("partly", "Partly done")):
+            for period, label in (("last_week", "last week"), ("this_week", "this week")):
+                found = getattr(self, name).get(period, ())
+                if found:
+                    out.append(f"{words} {label}: " + ", ".join(f"{k} ({day_label(d)})" for d, k in found) + ".")
+        return tuple(out)
+
+    def apply(self, request: PlanRequest) -> PlanRequest:
+        """The request with its history and pain replaced by what the log tells (the engine plans from this)."""
+        return request.model_copy(update={"history": self.history, "pain": self.pain})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan's `history` field (Contract 6): each value with its source and reason."""
+        def dated(groups: dict[str, tuple[tuple[dt.date, str], ...]]) -> dict[str, list[dict[str, str]]]:
+            return {p: [{"date": d.isoformat(), "item": k} for d, k in groups.get(p, ())]
+                    for p in ("last_week", "this_week")}
+        return {
+            "longest_run_30d_minutes": self.longest_run_30d.to_dict(),
+            "last_week_run_minutes": self.last_week.to_dict(),
+            "week_before_last_run_minutes": self.week_before.to_dict(),
+            "days_since_last_run": self.days_since_last_run.to_dict(),
+            "pain": {"status": self.pain_status, "source": self.pain_source,
+                     "during_run": self.pain.during_run, "next_morning": self.pain.next_morning,
+                     "trend": self.pain.trend, "reasons": list(self.pain_reasons)},
+            "skipped": dated(self.skipped), "partly": dated(self.partly),
+            "reasons": list(self.reasons),
+        }
+
+
+def _clamp(value: int | None, most: int) -> int | None:
+    return None if value is None else min(value, most)
+
+
+# --- pain: one run's status and the trend (DOMAIN §2 table, thresholds from data/rules.toml [pain]) ---------
+
+def trend_of(runs: Sequence[Checkin]) -> Literal["falling", "flat", "rising"] | None:
+    """Over the last 3 runs: rising if pain during strictly increased, falling if strictly decreased; None with
+    fewer than 3 runs."""
+    if len(runs) < 3:
+        return None
+    a, b, c = (r.pain_during or 0 for r in runs[-3:])
+    return "rising" if a < b < c else "falling" if a > b > c else "flat"
+
+
+def status_of(during: int, morning: str, trend: str, rules: Rules) -> tuple[PainStatus, list[str]]:
+    """GREEN/AMBER/RED from pain during, the next-morning answer and the trend, with what decided it."""
+    t = rules.pain
+    red = [w for cond, w in ((during > t.red_during_above, f"pain {during}/10 during the run"),
+                             (morning == "persists", "pain not back to usual within 24 h"),
+                             (trend == "rising", "pain rising over the last 3 runs")) if cond]
+    if red:
+        return "RED", red
+    amber = [w for cond, w in ((during >= t.amber_during_from, f"pain {during}/10 during the run"),
+                               (morning == "settles_within_24h", "next-morning pain above usual, settled in 24 h"))
+             if cond]
+    if amber:
+        return "AMBER", amber
+    return "GREEN", [f"pain {during}/10 during the run, next morning at usual"]
+
+
+def session_status(run: Checkin, before: Sequence[Checkin], rules: Rules) -> tuple[PainStatus, list[str]]:
+    """One logged run's status from its own answers and the trend over it and the runs before it (a missing
+    next-morning answer counts as usual: the runner reports a worse morning when there is one)."""
+    return status_of(run.pain_during or 0, run.next_morning or "usual",
+                     trend_of([*before, run]) or "flat", rules)
+
+
+def _pain(request: PlanRequest, runs: list[Checkin], today: dt.date, rules: Rules,
+          recent_days: int) -> tuple[Pain, PainStatus, Source, tuple[str, ...]]:
+    typed = request.pain
+    recent = [r for r in runs if (today - r.date).days < recent_days]
+    reasons: list[str] = []
+    if not recent:
+        pain, source = typed, "request"
+        reasons.append(f"No run logged in the last {recent_days} days: pain as you told us "
+                       f"({typed.during_run}/10 during runs, next morning {_MORNING_WORDS[typed.next_morning]}).")
+    else:
+        latest = recent[-1]
+        trend = trend_of(recent)
+        morning = latest.next_morning or "usual"
+        pain = typed.model_copy(update={"during_run": latest.pain_during, "next_morning": morning,
+                                        "trend": trend or typed.trend})
+        source = "log"
+        answer = (f"the next morning {_MORNING_WORDS[morning]}" if latest.next_morning
+                  else "no next-morning answer yet (counted as usual)")
+        reasons.append(f"Latest run {day_label(latest.date)}: {latest.minutes} min, pain {latest.pain_during}/10 "
+                       f"during, {answer}.")
+        if trend is None:
+            reasons.append(f"Fewer than 3 runs logged in {recent_days} days: trend as you told us ({typed.trend}).")
+        else:
+            last3 = " → ".join(str(r.pain_during) for r in recent[-3:])
+            reasons.append(f"Pain during the last 3 runs: {last3} ({trend}).")
+    t = rules.pain
+    if pain.at_rest >= t.stop_at_rest_from or pain.limping:
+        status: PainStatus = "STOP"
+        reasons.append("STOP: " + (f"pain {pain.at_rest}/10 at rest" if pain.at_rest >= t.stop_at_rest_from
+                                   else "limping") + " — no running; please see a clinician.")
+    else:
+        status, why = status_of(pain.during_run, pain.next_morning, pain.trend, rules)
+        reasons.append(f"{status}: {'; '.join(why)}.")
+    return pain, status, source, tuple(reasons)
+
+
+# --- history: minutes by period, longest run, days since the last run ----------------------------------------
+
+def _period_fact(what: str, first: dt.date, last: dt.date, runs: list[Checkin], covered_from: dt.date | None,
+                 typed: int | None, today: dt.date, longest: bool) -> Fact:
+    """Sum (or longest) of logged run minutes in [first, last]; the log alone when it covers the whole period,
+    the larger of log and typed value when the log began inside it, the typed value when it began after."""
+    inside = [r for r in runs if first <= r.date <= last]
+    so_far = " so far" if today < last else ""
+    span = f"{day_label(first)}–{day_label(last)}"
+    if covered_from is None or covered_from > last:
+        if typed is None:
+            return Fact(None, f"{what}: not known (no log for {span}, none typed): that cap is not applied.", "none")
+        return Fact(typed, f"{what}: {typed} min, as you told us (no log for {span}).", "request")
+    if longest:
+        best = max(inside, key=lambda r: (r.minutes or 0, r.date), default=None)
+        value = (best.minutes or 0) if best else 0
+        text = (f"{what}: {value} min on {day_label(best.date)}" if best
+                else f"{what}: no run logged {span}")
+    else:
+        value = sum(r.minutes or 0 for r in inside)
+        text = f"{what} ({span}): {value} min logged{so_far} in {len(inside)} run{'s' * (len(inside) != 1)}"
+    if covered_from > first and typed is not None and typed > value:
+        return Fact(typed, f"{text}; your log began {day_label(covered_from)}, so the {typed} min you told us "
+                           f"counts.", "log+request")
+    return Fact(value, text + ".", "log")
+
+
+def _days_since(runs: list[Checkin], covered_from: dt.date | None, ref: dt.date, typed_last_week: int | None) -> Fact:
+    before = [r for r in runs if r.date <= ref]
+    if before:
+        last = before[-1].date
+        days = (ref - last).days
+        return Fact(days, f"Last run {day_label(last)}: {days} day{'s' * (days != 1)} before "
+                          f"{day_label(ref + dt.timedelta(days=1))}.", "log")
+    if covered_from is not None and covered_from <= ref:
+        days = (ref - covered_from).days + 1
+        return Fact(days, f"No run logged since your log began on {day_label(covered_from)}: "
+                          f"at least {days} days without running.", "log")
+    if typed_last_week == 0:
+        return Fact(7, "You ran 0 min last week: at least 7 days without running.", "request")
+    return Fact(None, "Days since the last run: not known (no log yet).", "none")
+
+
+def _items(checkins: list[Checkin], status: str, first: dt.date, last: dt.date) -> tuple[tuple[dt.date, str], ...]:
+    return tuple((c.date, c.item) for c in checkins if c.status == status and first <= c.date <= last)
+
+
+def derive(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
+           settings: LogSettings | None = None) -> Derived:
+    """What the log tells about the week of `request.week_start`, as of `today` (check-ins after it ignored);
+    `settings` (the window lengths) default to data/ladder.toml [log]."""
+    if settings is None:
+        from planner.ladder import default_ladder  # the ladder module reads this one: import late
+        settings = default_ladder().log
+    window_days, pain_recent_days = settings.window_days, settings.pain_recent_days
+    monday = request.week_start
+    effective = [c for c in log.effective() if c.date <= today]
+    runs = [c for c in effective if c.run]
+    first = min((c.date for c in effective), default=None)
+    covered_from = monday_of(first) if first else None   # a program starts on a Monday: the log speaks from it
+    hist = request.history
+    day = dt.timedelta(days=1)
+    sunday = monday - day
+    longest = _period_fact(f"Longest run in the last {window_days} days", monday - window_days * day, sunday,
+                           runs, covered_from, hist.longest_run_30d_minutes, today, longest=True)
+    last_week = _period_fact("Last week's running", monday - 7 * day, sunday, runs, covered_from,
+                             hist.last_week_run_minutes, today, longest=False)
+    week_before = _period_fact("The week before's running", monday - 14 * day, monday - 8 * day, runs,
+                               covered_from, hist.week_before_last_run_minutes, today, longest=False)
+    since = _days_since(runs, covered_from, min(today, sunday), hist.last_week_run_minutes)
+    pain, status, source, pain_reasons = _pain(request, runs, today, rules, pain_recent_days)
+    week = (monday, monday + 6 * day)
+    before = (monday - 7 * day, sunday)
+    return Derived(
+        longest, last_week, week_before, since, pain, status, source, pain_reasons,
+        skipped={"last_week": _items(effective, "skipped", *before), "this_week": _items(effective, "skipped", *week)},
+        partly={"last_week": _items(effective, "partly", *before), "this_week": _items(effective, "partly", *week)},
+    )
