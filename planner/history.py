@@ -209,13 +209,18 @@ def _period_fact(what: str, first: dt.date, last: dt.date, runs: list[Checkin], 
     return Fact(value, text + ".", "log")
 
 
-def _days_since(runs: list[Checkin], covered_from: dt.date | None, ref: dt.date, typed_last_week: int | None) -> Fact:
+def _days_since(runs: list[Checkin], covered_from: dt.date | None, ref: dt.date, early: bool,
+                typed_last_week: int | None) -> Fact:
+    """Whole days without running between the last run and `ref` (the Sunday before the week, or today)."""
     before = [r for r in runs if r.date <= ref]
     if before:
         last = before[-1].date
         days = (ref - last).days
-        return Fact(days, f"Last run {day_label(last)}: {days} day{'s' * (days != 1)} before "
-                          f"{day_label(ref + dt.timedelta(days=1))}.", "log")
+        until = f"up to today ({day_label(ref)})" if early else f"before {day_label(ref + dt.timedelta(days=1))}"
+        if days == 0:
+            return Fact(0, f"Last run {day_label(last)}: no day without running {until}.", "log")
+        return Fact(days, f"Last run {day_label(last)}: {days} day{'s' * (days != 1)} without running {until}.",
+                    "log")
     if covered_from is not None and covered_from <= ref:
         days = (ref - covered_from).days + 1
         return Fact(days, f"No run logged since your log began on {day_label(covered_from)}: "
@@ -251,7 +256,7 @@ def derive(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
                              hist.last_week_run_minutes, today, longest=False)
     week_before = _period_fact("The week before's running", monday - 14 * day, monday - 8 * day, runs,
                                covered_from, hist.week_before_last_run_minutes, today, longest=False)
-    since = _days_since(runs, covered_from, min(today, sunday), hist.last_week_run_minutes)
+    since = _days_since(runs, covered_from, min(today, sunday), today < sunday, hist.last_week_run_minutes)
     pain, status, source, pain_reasons = _pain(request, runs, today, rules, pain_recent_days)
     week = (monday, monday + 6 * day)
     before = (monday - 7 * day, sunday)

@@ -214,11 +214,14 @@ def _replay(request: PlanRequest, runs: list[Checkin], covered_from: dt.date | N
                           f"settles, then the ladder from its start")
         elif climb is not None:
             _step(climb, run, status, f"{day_label(run.date)} {run.item}: {status} ({'; '.join(why)})", data)
-        elif status == "RED" and (run.minutes or 0) * rules.policy("RED").run_factor < entry.useful_run_minutes:
-            level = max(0, equivalent_level(run.minutes or 0, data) - entry.red_levels_down)
-            climb = enter(run.date + dt.timedelta(days=1), level,
-                          f"RED on {day_label(run.date)} ({'; '.join(why)}): half of a {run.minutes}-min run is "
-                          f"under {entry.useful_run_minutes} min, so {entry.red_levels_down} ladder levels down")
+        elif status == "RED":
+            # the running a RED cut would halve: the longest recent run (a run stopped early understates it)
+            usual = max(r.minutes or 0 for r in runs[:i + 1] if (run.date - r.date).days < data.log.pain_recent_days)
+            if usual * rules.policy("RED").run_factor < entry.useful_run_minutes:
+                level = max(0, equivalent_level(usual, data) - entry.red_levels_down)
+                climb = enter(run.date + dt.timedelta(days=1), level,
+                              f"RED on {day_label(run.date)} ({'; '.join(why)}): half of your {usual}-min runs is "
+                              f"under {entry.useful_run_minutes} min, so {entry.red_levels_down} ladder levels down")
     off = (ref - previous).days
     if off >= entry.days_off and (runs or covered_from is not None):
         since = f"since {day_label(previous)}" if runs else f"logged since {day_label(covered_from or start)}"
