@@ -260,3 +260,32 @@ def test_after_the_skipped_week_the_runner_starts_at_the_walk():
 
 def test_a_red_checkin_midweek_of_a_runner_with_long_runs_is_a_cut_not_the_ladder():
     assert example("red-midweek", D("2026-12-02")) is None
+
+
+# --- a simulated runner over 8 weeks ---------------------------------------------------------------------------
+
+OUTCOME = {"G": (1, "usual"), "A": (4, "settles_within_24h"), "R": (6, "persists")}
+SCRIPT = ["GGG", "GAG", "RGG", "-GG", "---", "GGG", "GGG", "GGG"]   # - = skipped; week 5 is a week off
+PLANNED = ["L0", "L1", "L2", "L2", "L3", "L0", "L1", "L3", "L4"]     # the level each week is planned at
+
+
+def test_a_simulated_runner_climbs_holds_steps_down_and_back_up_over_eight_weeks():
+    checkins: list[dict] = []
+    first = D("2026-10-05")
+    seen = []
+    for week in range(9):
+        monday = first + dt.timedelta(days=7 * week)
+        sunday = monday - dt.timedelta(days=1)
+        s = state(checkins, today=sunday, returning=True, week_start=monday.isoformat())
+        seen.append(s.level)
+        if week == 8:
+            break
+        for offset, outcome in zip((1, 3, 5), SCRIPT[week], strict=True):   # Tue, Thu, Sat: never consecutive
+            day = monday + dt.timedelta(days=offset)
+            if outcome == "-":
+                checkins.append({"date": day.isoformat(), "item": f"{WEEKDAYS[day.weekday()]}-run",
+                                 "status": "skipped"})
+            else:
+                pain, morning = OUTCOME[outcome]
+                checkins.append(session(day, pain, morning, minutes=s.minutes))
+    assert seen == PLANNED
