@@ -14,22 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
+from planner.ladder_data import LogWindows, default_ladder
 from planner.log import Checkin, Log, monday_of
 from planner.request import History, Pain, PlanRequest
 from planner.rules import PainStatus, Rules
 
 Source = Literal["log", "request", "log+request", "none"]
-
-
-class LogSettings(Protocol):
-    """How far back the log speaks (data/ladder.toml [log])."""
-
-    @property
-    def window_days(self) -> int: ...
-    @property
-    def pain_recent_days(self) -> int: ...
 
 _MORNING_WORDS = {"usual": "back to usual", "settles_within_24h": "above usual, settled within 24 h",
                   "persists": "not back to usual within 24 h"}
@@ -235,12 +227,10 @@ def _items(checkins: list[Checkin], status: str, first: dt.date, last: dt.date) 
 
 
 def derive(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
-           settings: LogSettings | None = None) -> Derived:
+           settings: LogWindows | None = None) -> Derived:
     """What the log tells about the week of `request.week_start`, as of `today` (check-ins after it ignored);
     `settings` (the window lengths) default to data/ladder.toml [log]."""
-    if settings is None:
-        from planner.ladder import default_ladder  # the ladder module reads this one: import late
-        settings = default_ladder().log
+    settings = settings or default_ladder().log
     window_days, pain_recent_days = settings.window_days, settings.pain_recent_days
     monday = request.week_start
     effective = [c for c in log.effective() if c.date <= today]
