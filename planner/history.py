@@ -141,7 +141,10 @@ def session_status(run: Checkin, before: Sequence[Checkin], rules: Rules) -> tup
 def _pain(request: PlanRequest, runs: list[Checkin], today: dt.date, rules: Rules,
           recent_days: int) -> tuple[Pain, PainStatus, Source, tuple[str, ...]]:
     typed = request.pain
-    recent = [r for r in runs if (today - r.date).days < recent_days]
+    # recency is judged from the Sunday before the week (or today, if earlier), so that re-planning later in the
+    # week with no new check-in reads the same runs; this week's check-ins always count
+    anchor = min(today, request.week_start - dt.timedelta(days=1))
+    recent = [r for r in runs if (anchor - r.date).days < recent_days]
     reasons: list[str] = []
     if not recent:
         pain, source = typed, "request"

@@ -102,7 +102,8 @@ def _replay(request: PlanRequest, runs: list[Checkin], covered_from: dt.date | N
         if gap >= entry.days_off:
             climb = enter(run.date, first_level, f"{gap} days without running")
         previous = run.date
-        status, why = _green_at(climb.level if climb else top, run, runs[max(0, i - 2):i], rules, data)
+        before = [r for r in runs[max(0, i - 2):i] if (run.date - r.date).days < data.log.pain_recent_days]
+        status, why = _green_at(climb.level if climb else top, run, before, rules, data)
         if (run.pain_during or 0) >= entry.stop_during_from:
             climb = enter(run.date + dt.timedelta(days=1), first_level,
                           f"pain {run.pain_during}/10 during the run of {day_label(run.date)}: no running until it "
@@ -119,8 +120,9 @@ def _replay(request: PlanRequest, runs: list[Checkin], covered_from: dt.date | N
                               f"under {entry.useful_run_minutes} min, so {entry.red_levels_down} ladder levels down")
     off = (ref - previous).days
     if off >= entry.days_off and (runs or covered_from is not None):
-        since = f"since {day_label(previous)}" if runs else f"logged since {day_label(covered_from or start)}"
-        climb = enter(ref + dt.timedelta(days=1), first_level, f"{off} days without running {since}")
+        why = (f"{off} days without running since {day_label(previous)}" if runs
+               else f"no run logged since {day_label(start)} ({off} days)")
+        climb = enter(ref + dt.timedelta(days=1), first_level, why)
     if climb is None and not runs:
         climb = _typed_red(request, rules, data, enter)
     return climb
@@ -209,7 +211,7 @@ def ladder_state(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
             return None
         lv = data.level[-1]
         return _state(lv, data, climb, graduated=True,
-                      next=f"{why} Weekly running +10 % at most.",
+                      next=f"{why} Weekly running +{round(rules.caps.weekly_factor * 100) - 100} % at most.",
                       reason=f"Ladder finished on {day_label(climb.graduated_on)}.")
     lv = data.level[climb.level]
     left = prog.greens_to_level_up - climb.greens

@@ -224,3 +224,10 @@ def test_a_replaced_checkin_counts_only_in_its_latest_form(checkins, rnd):
     only_latest = list(latest.values())
     rnd.shuffle(only_latest)
     assert derived(checkins, today=today).to_dict() == derived(only_latest, today=today).to_dict()
+
+
+def test_re_planning_later_in_the_week_without_new_checkins_derives_the_same():
+    checkins = [run("2026-11-16", 40, pain=4), run("2026-11-18", 40, pain=3)]   # 13 and 11 days before Mon 30
+    monday, friday = derived(checkins, today=D("2026-11-30")), derived(checkins, today=D("2026-12-04"))
+    assert monday.to_dict()["pain"] == friday.to_dict()["pain"]
+    assert monday.history == friday.history and monday.pain_source == "log"
