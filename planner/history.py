@@ -231,8 +231,9 @@ def _items(checkins: list[Checkin], status: str, first: dt.date, last: dt.date) 
 
 def derive(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
            settings: LogWindows | None = None) -> Derived:
-    """What the log tells about the week of `request.week_start`, as of `today` (check-ins after it ignored);
-    `settings` (the window lengths) default to data/ladder.toml [log]."""
+    """What the log tells about the week of `request.week_start`, as of `today` (check-ins after it ignored).
+    `request` is the runner's request as typed (its history and pain are the fallback), not `Derived.apply`'s
+    result; `settings` (the window lengths) default to data/ladder.toml [log]."""
     settings = settings or default_ladder().log
     window_days, pain_recent_days = settings.window_days, settings.pain_recent_days
     monday = request.week_start

@@ -195,7 +195,8 @@ def quality_allowed(log: Log, week_start: dt.date, rules: Rules, since: dt.date 
 def ladder_state(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
                  data: LadderData | None = None) -> LadderState | None:
     """The runner's ladder level for the week of `request.week_start` as of `today`, or None when not on it
-    (after the top level and 2 GREEN weeks of easy running the runner is off the ladder again)."""
+    (after the top level and 2 GREEN weeks of easy running the runner is off the ladder again). `request` is
+    the request as typed: its `returning` flag and a typed 0 min last week speak for the time before the log."""
     data = data or default_ladder()
     effective = [c for c in log.effective() if c.date <= today]
     runs = [c for c in effective if c.run]
