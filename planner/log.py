@@ -58,6 +58,14 @@ class Checkin(_Strict):
             raise ValueError("must be a plan item key like tue-run or thu-core (weekday-kind), or extra-run")
         return value
 
+    @field_validator("date", mode="before")
+    @classmethod
+    def _a_date_not_a_number(cls, value: Any) -> Any:
+        # pydantic would read a number as a Unix timestamp: in a log that is a typo, not a date
+        if isinstance(value, int | float):
+            raise ValueError("must be a date like 2026-11-30")
+        return value
+
     @field_validator("date")
     @classmethod
     def _not_in_future(cls, value: dt.date, info: ValidationInfo) -> dt.date:

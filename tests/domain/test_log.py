@@ -40,6 +40,7 @@ def test_the_contract_example_is_accepted():
 @pytest.mark.parametrize(("change", "field", "words"), [
     ({"date": "2026-11-30"}, "checkins.0.date", "after today"),
     ({"date": "30/11/2026"}, "checkins.0.date", "date like"),
+    ({"date": 1764460800}, "checkins.0.date", "date like"),
     ({"minutes": 301}, "checkins.0.minutes", "at most 300"),
     ({"minutes": 0}, "checkins.0.minutes", "at least 1"),
     ({"minutes": 30.5}, "checkins.0.minutes", "whole number"),
