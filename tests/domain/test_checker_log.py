@@ -61,7 +61,7 @@ def test_a_run_above_110_percent_of_the_longest_logged_run_is_caught():
 def test_weekly_running_above_last_weeks_logged_minutes_plus_10_percent_is_caught():
     heavy = log(("2026-11-16", 50), ("2026-11-18", 50), ("2026-11-24", 50), ("2026-11-26", 50))
     assert check_log(plan(tue=[run(55)], thu=[run(55)]), heavy) == []       # 110 = 100 × 1.1
-    found = check_log(plan(tue=[run(55)], thu=[run(55)], sat=[run(5)]), heavy)
+    found = check_log(plan(tue=[run(55)], thu=[run(35)], sat=[run(25)]), heavy)
     assert rules_of(found) == ["R12"] and "last week's logged 100 min" in found[0].message
 
 
@@ -87,6 +87,11 @@ def test_after_seven_days_without_running_every_run_must_be_a_ladder_session():
     found = check_log(plan(tue=[run(20)]), off)
     assert "ladder" in rules_of(found)
     assert check_log(plan(tue=[run(30, intervals=[[0, 30]])], thu=[run(30, intervals=[[0, 30]])]), off) == []
+
+
+def test_a_five_minute_run_is_never_planned():
+    found = check_log(plan(tue=[run(40)], sat=[run(5)]), WEEKS)
+    assert rules_of(found) == ["useful-run"] and found[0].day == "sat"
 
 
 def test_a_ladder_session_must_be_a_level_of_the_data():
