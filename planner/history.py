@@ -166,15 +166,32 @@ def _pain(request: PlanRequest, runs: list[Checkin], today: dt.date, rules: Rule
         else:
             last3 = " → ".join(str(r.pain_during) for r in recent[-3:])
             reasons.append(f"Pain during the last 3 runs: {last3} ({trend}).")
-    t = rules.pain
-    if pain.at_rest >= t.stop_at_rest_from or pain.limping:
-        status: PainStatus = "STOP"
-        reasons.append("STOP: " + (f"pain {pain.at_rest}/10 at rest" if pain.at_rest >= t.stop_at_rest_from
-                                   else "limping") + " — no running; please see a clinician.")
-    else:
-        status, why = status_of(pain.during_run, pain.next_morning, pain.trend, rules)
-        reasons.append(f"{status}: {'; '.join(why)}.")
+    status, why = _with_rest_pain(pain, *status_of(pain.during_run, pain.next_morning, pain.trend, rules), rules)
+    reasons.append(f"{status}: {'; '.join(why)}." + (" No running; please see a clinician." if status == "STOP"
+                                                      else ""))
     return pain, status, source, tuple(reasons)
+
+
+_ORDER: tuple[PainStatus, ...] = ("GREEN", "AMBER", "RED", "STOP")
+
+
+def _with_rest_pain(pain: Pain, status: PainStatus, why: list[str], rules: Rules) -> tuple[PainStatus, list[str]]:
+    """Rest pain and limping (typed: the log has no rest answers) raise the status: ≥ stop → STOP, and where
+    rules.toml has them, rest pain ≥ red_at_rest_from → RED, ≥ amber_at_rest_from → AMBER."""
+    t = rules.pain
+    # thresholds a newer rules.toml adds ([pain] amber_at_rest_from, red_at_rest_from): used when present
+    steps = [("STOP", t.stop_at_rest_from), ("RED", getattr(t, "red_at_rest_from", None)),
+             ("AMBER", getattr(t, "amber_at_rest_from", None))]
+    raised: list[tuple[PainStatus, str]] = [(level, f"pain {pain.at_rest}/10 at rest") for level, low in steps
+                                            if low is not None and pain.at_rest >= low][:1]
+    if pain.limping:
+        raised.insert(0, ("STOP", "limping because of the pain"))
+    for level, words in raised:
+        if _ORDER.index(level) > _ORDER.index(status):
+            return level, [words]
+        if level == status:
+            why = [*why, words]
+    return status, why
 
 
 # --- history: minutes by period, longest run, days since the last run ----------------------------------------

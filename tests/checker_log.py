@@ -151,13 +151,18 @@ class _LogCheck:
             if item.get("minutes", 0) < useful:
                 self.bad("useful-run", d, f"{item.get('key')}: a {item.get('minutes')}-min run is shorter than a "
                                           f"useful run ({useful} min)")
-        if hist["longest"] is not None:
-            most = math.floor(hist["longest"] * Fraction(str(caps["single_run_factor"])) / caps["step_minutes"])
-            most = max(most * caps["step_minutes"], caps["min_run_minutes"])
+        longest = hist["longest"]
+        if longest:   # nothing logged in 30 days: the ladder rule above applies instead
+            step = caps["step_minutes"]
+            # rounded as the planner rounds: down to the step, but (where rules.toml allows it) at least one
+            # step of growth over the longest run, and never below the shortest useful run
+            grown = math.floor(Fraction(longest + caps.get("single_run_min_step", 0)) / step) * step
+            most = max(math.floor(longest * Fraction(str(caps["single_run_factor"])) / step) * step, grown)
+            most = max(most, caps["min_run_minutes"])
             for d, item in plain:
                 if item.get("minutes", 0) > most:
                     self.bad("R12", d, f"{item.get('key')}: {item['minutes']} min is above 110 % of the longest "
-                                       f"logged run in 30 days ({hist['longest']} min → at most {most})")
+                                       f"logged run in 30 days ({longest} min → at most {most})")
         if len(plain) != len(runs):
             return   # a ladder week: the ladder, not the weekly caps, sets the running
         total = sum(i.get("minutes", 0) for _, i in plain)

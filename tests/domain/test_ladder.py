@@ -120,8 +120,13 @@ def test_pain_of_8_during_a_run_restarts_the_ladder_from_the_walk():
 
 
 def test_red_that_would_halve_short_runs_below_a_useful_run_goes_two_ladder_levels_down():
-    s = state(sessions("2026-11-17", [2, 2, 2, 2, 2, 6]))   # 30-min runs: half is under 20 min
-    assert s is not None and s.level == "L4" and "2 ladder levels down" in s.reason
+    short = [session(s["date"], s["pain_during"], minutes=25) for s in sessions("2026-11-17", [2, 2, 2, 2, 2, 6])]
+    s = state(short)                                        # 25-min runs (L5's 20 min): half is under 15 min
+    assert s is not None and s.level == "L3" and "2 ladder levels down" in s.reason
+
+
+def test_red_that_halves_30_minute_runs_to_a_useful_15_is_a_cut_not_the_ladder():
+    assert state(sessions("2026-11-17", [2, 2, 2, 2, 2, 6])) is None
 
 
 def test_red_with_runs_long_enough_to_halve_is_a_cut_not_the_ladder():
@@ -130,8 +135,9 @@ def test_red_with_runs_long_enough_to_halve_is_a_cut_not_the_ladder():
 
 
 def test_a_typed_red_with_short_runs_and_no_log_goes_to_the_ladder():
-    s = state([], pain={"during_run": 6})
-    assert s is not None and s.level == "L4"
+    short = [{"day": d, "kind": "easy", "minutes": 25, "start": "07:00"} for d in ("tue", "thu")]
+    s = state([], pain={"during_run": 6}, runs=short)
+    assert s is not None and s.level == "L3"
     assert state([], pain={"during_run": 6}, runs=[{"day": "sun", "kind": "long", "minutes": 90,
                                                      "start": "09:00"}]) is None
 
