@@ -167,8 +167,8 @@ def _pain(request: PlanRequest, runs: list[Checkin], today: dt.date, rules: Rule
             last3 = " → ".join(str(r.pain_during) for r in recent[-3:])
             reasons.append(f"Pain during the last 3 runs: {last3} ({trend}).")
     status, why = _with_rest_pain(pain, *status_of(pain.during_run, pain.next_morning, pain.trend, rules), rules)
-    reasons.append(f"{status}: {'; '.join(why)}." + (" No running; please see a clinician." if status == "STOP"
-                                                      else ""))
+    reasons.append(f"{status}: {'; '.join(why)}." + (" No running; walking and cycling are fine — please see a "
+                                                      "clinician if it does not settle." if status == "STOP" else ""))
     return pain, status, source, tuple(reasons)
 
 
@@ -177,13 +177,17 @@ _ORDER: tuple[PainStatus, ...] = ("GREEN", "AMBER", "RED", "STOP")
 
 def _with_rest_pain(pain: Pain, status: PainStatus, why: list[str], rules: Rules) -> tuple[PainStatus, list[str]]:
     """Rest pain and limping (typed: the log has no rest answers) raise the status: ≥ stop → STOP, and where
-    rules.toml has them, rest pain ≥ red_at_rest_from → RED, ≥ amber_at_rest_from → AMBER."""
+    rules.toml has them, rest pain ≥ red_at_rest_from → RED, ≥ amber_at_rest_from → AMBER, and running pain
+    ≥ stop_running_during_from → STOP for running (as planner.pain on main decides)."""
     t = rules.pain
-    # thresholds a newer rules.toml adds ([pain] amber_at_rest_from, red_at_rest_from): used when present
+    # thresholds a newer rules.toml adds ([pain] amber_at_rest_from, red_at_rest_from, stop_running_during_from)
     steps = [("STOP", t.stop_at_rest_from), ("RED", getattr(t, "red_at_rest_from", None)),
              ("AMBER", getattr(t, "amber_at_rest_from", None))]
     raised: list[tuple[PainStatus, str]] = [(level, f"pain {pain.at_rest}/10 at rest") for level, low in steps
                                             if low is not None and pain.at_rest >= low][:1]
+    severe = getattr(t, "stop_running_during_from", None)
+    if severe is not None and pain.during_run >= severe:   # no running this week; walking and cycling are fine
+        raised.insert(0, ("STOP", f"pain {pain.during_run}/10 during the run: no running this week"))
     if pain.limping:
         raised.insert(0, ("STOP", "limping because of the pain"))
     for level, words in raised:
