@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from planner.history import day_label, session_status, status_of
 from planner.ladder_data import LadderData, Level, default_ladder, load_ladder
-from planner.log import Checkin, Log, monday_of
+from planner.log import Checkin, Log, day_label, monday_of
+from planner.log_pain import session_status, status_of
 from planner.request import PlanRequest
 from planner.rules import Rules
 

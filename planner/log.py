@@ -187,6 +187,11 @@ def parse_log_toml(text: str, today: dt.date | None = None) -> Log:
     return parse_log(data, today)
 
 
+def day_label(day: dt.date) -> str:
+    """'Sun 22 Nov', the short date the reasons use."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 def monday_of(day: dt.date) -> dt.date:
     """The Monday of the week that holds `day`."""
     return day - dt.timedelta(days=day.weekday())

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.history import derive, trend_of
+from planner.history import derive
 from planner.log import parse_log
+from planner.log_pain import trend_of
 from planner.request import parse_request
 
 D = dt.date.fromisoformat
