@@ -105,7 +105,7 @@ def _period_fact(what: str, first: dt.date, last: dt.date, runs: list[Checkin], 
     span = f"{day_label(first)}–{day_label(last)}"
     if covered_from is None or covered_from > last:
         if typed is None:
-            return Fact(None, f"{what}: not known (no log for {span}, none typed): that cap is not applied.", "none")
+            return Fact(None, f"{what}: not known (no log for {span}, none typed).", "none")
         return Fact(typed, f"{what}: {typed} min, as you told us (no log for {span}).", "request")
     if longest:
         best = max(inside, key=lambda r: (r.minutes or 0, r.date), default=None)

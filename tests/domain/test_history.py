@@ -65,7 +65,7 @@ def test_without_a_log_the_typed_history_is_used_and_says_so():
     d = derived([], req=req)
     assert d.history.longest_run_30d_minutes == 90 and d.history.last_week_run_minutes == 170
     assert d.longest_run_30d.source == "request" and "as you told us" in d.longest_run_30d.reason
-    assert d.week_before.value is None and "not applied" in d.week_before.reason
+    assert d.week_before.value is None and "not known" in d.week_before.reason and d.week_before.source == "none"
 
 
 def test_a_week_the_log_covers_without_runs_is_zero_whatever_was_typed():
