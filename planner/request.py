@@ -197,6 +197,7 @@ class PlanRequest(_Strict):
     health: list[HealthFact] = Field(default_factory=list, max_length=3)
     level: Int = Field(default=1, ge=1, le=3)
     hamstring_twice_daily: Bool = False
+    returning: Bool = False   # coming back from a break or a flare: start on the return-to-run ladder
     name: Name = ""
     reminder_minutes: Int | None = Field(default=None, ge=0, le=240)
 

@@ -15,7 +15,7 @@ from planner.web import create_app
 EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "examples"
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.json")))
+@pytest.mark.parametrize("name", sorted(p.stem for p in EXAMPLES.glob("*.json") if not p.stem.startswith("log-")))
 def test_every_example_answers_200_with_contract_2(client, name):
     response = client.post("/api/v1/plans", json=json.loads((EXAMPLES / f"{name}.json").read_text()))
     assert response.status_code == 200
