@@ -4,10 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-DOMAIN = ["planner.request", "planner.catalogue", "planner.screening", "planner.rules", "planner.pain", "planner.instance", "planner.solver.hard", "planner.solver.soft",
-          "planner.volume", "planner.frames", "planner.eligibility", "planner.solver",
-          "planner.explain", "planner.engine", "planner.plan", "planner.plan_schema", "planner.ical",
-          "planner.knowledge", "planner.cli"]
+DOMAIN = ["planner.request", "planner.catalogue", "planner.screening", "planner.rules", "planner.pain",
+          "planner.volume", "planner.frames", "planner.eligibility", "planner.instance", "planner.solver",
+          "planner.solver.hard", "planner.solver.soft", "planner.solver.model", "planner.explain",
+          "planner.engine", "planner.plan", "planner.plan_schema", "planner.ical", "planner.knowledge",
+          "planner.cli", "planner.notices", "planner.log", "planner.history", "planner.log_pain",
+          "planner.ladder", "planner.ladder_data"]
 
 
 def test_importing_and_using_the_domain_core_loads_no_flask_and_no_sqlalchemy():
