@@ -5,6 +5,7 @@ from __future__ import annotations
 from planner import rules as R
 from planner.catalogue import Exercise
 from planner.knowledge import Knowledge, default_knowledge
+from planner.localtime import clear_of_clock_changes
 from planner.plan import SESSION_KINDS, Day, ExerciseDose, Item, Penalty, Plan, Referral
 from planner.request import AREAS, DAY_NAMES, WEEKDAYS, PlanRequest, clock
 from planner.screening import screen
@@ -63,6 +64,10 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
                        "is held, quality runs become easy and runs may be a little shorter this week."]
         notices.append(f"{screening.title}. {screening.advice} You told us: "
                        + "; ".join(q.text for q in screening.questions) + ".")
+    # DST wiring (planner/localtime.py): no run or window in an hour the clocks skip or repeat; say what moved
+    request, moved = clear_of_clock_changes(request, rules.routine.warm_up_minutes,
+                                            rules.routine.cool_down_minutes)
+    notices += moved
     inst = build_instance(request, knowledge, status, caution, label)
     solution = WeekModel(inst).solve()
     if solution.status == "infeasible":
