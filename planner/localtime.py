@@ -100,17 +100,19 @@ def clear_of_clock_changes(request: Any, warm_up: int, cool_down: int) -> tuple[
     for day, window in request.available.items():
         if window.minutes == 0:
             continue
-        date = request.date_of(day)
-        start, why = safe_start(date, _of(window.start), window.minutes, request.timezone,
-                                what=f"Your {date:%A} spare time")
+        date, asked = request.date_of(day), _of(window.start)
+        start, note = safe_start(date, asked, window.minutes, request.timezone, what=f"Your {date:%A} spare time")
         run = next((r for r in runs if r.day == day), None)
-        if run is not None and why:
-            r_end = _of(run.start) + run.minutes + cool_down
-            if start < r_end and _of(run.start) - warm_up < start + window.minutes:
-                start = r_end   # the window moved onto the run: put it right after
-        if why:
-            windows[day] = window.model_copy(update={"start": _time(min(start, MINUTES_PER_DAY - window.minutes))})
-            notes.append(why)
+        if run is not None:
+            begin, end = _of(run.start) - warm_up, _of(run.start) + run.minutes + cool_down
+            if start < end and begin < start + window.minutes:   # a moved run or window now overlaps
+                start = end if end + window.minutes <= MINUTES_PER_DAY else max(0, begin - window.minutes)
+                start, _ = safe_start(date, start, window.minutes, request.timezone)
+                note = (f"Your {date:%A} spare time moves from {_clock(asked)} to {_clock(start)}, to stay "
+                        f"clear of the run and of the clock change that night.")
+        if note:
+            windows[day] = window.model_copy(update={"start": _time(start)})
+            notes.append(note)
     if not notes:
         return request, ()
     return request.model_copy(update={"runs": runs, "available": windows}), tuple(notes)
