@@ -92,21 +92,34 @@ class Published:
                       "end": dt.datetime.fromisoformat(data["end"])})
 
 
-def occurrences(plan: Mapping[str, Any], weeks: int = 1) -> list[Occurrence]:
-    """The plan's blocks on each date of `weeks` consecutive weeks (none for a plan without a week)."""
-    if plan.get("status") not in PLANNED:
-        return []
+def occurrences(plan: Mapping[str, Any], weeks: int = 1,
+                later: Sequence[Mapping[str, Any]] = ()) -> list[Occurrence]:
+    """The plan's blocks on each date of `weeks` consecutive weeks, then those of each `later` week's own
+    plan (a program's next week); none for a plan without a week."""
+    if any(p["timezone"] != plan["timezone"] for p in later):
+        raise ValueError("every week of one calendar must be planned in the same time zone")
     zone = _zone(plan["timezone"])
     out: list[Occurrence] = []
-    for week in range(weeks):
-        for day in plan.get("days", ()):
-            date = dt.date.fromisoformat(day["date"]) + dt.timedelta(weeks=week)
-            for block, items in _blocks(day):
-                begin, moved = safe_start(date, block.start, block.minutes, plan["timezone"], what="This block")
-                start = dt.datetime.combine(date, dt.time(begin // 60, begin % 60), tzinfo=zone)
-                out.append(Occurrence(f"{block.key}-{date.isoformat()}", block, items, start,
-                                      _end(start, block.minutes, zone), moved, f"{block.key}-{day['date']}"))
+    for source, repeats in ((plan, weeks), *((p, 1) for p in later)):
+        if source.get("status") not in PLANNED:
+            continue
+        for week in range(repeats):
+            for day in source.get("days", ()):
+                date = dt.date.fromisoformat(day["date"]) + dt.timedelta(weeks=week)
+                for block, items in _blocks(day):
+                    begin, moved = safe_start(date, block.start, block.minutes, plan["timezone"],
+                                              what="This block")
+                    start = dt.datetime.combine(date, dt.time(begin // 60, begin % 60), tzinfo=zone)
+                    out.append(Occurrence(f"{block.key}-{date.isoformat()}", block, items, start,
+                                          _end(start, block.minutes, zone), moved, f"{block.key}-{day['date']}"))
     return out
+
+
+def _covered(plan: Mapping[str, Any], weeks: int, later: Sequence[Mapping[str, Any]]) -> set[str]:
+    """ISO dates of every week a calendar of these plans covers, planned or not."""
+    spans = [(plan, weeks), *((p, 1) for p in later)]
+    return {(dt.date.fromisoformat(p["week_start"]) + dt.timedelta(days=d)).isoformat()
+            for p, n in spans for d in range(7 * n)}
 
 
 def block_fingerprints(plan: Mapping[str, Any]) -> dict[str, str]:
@@ -114,19 +127,21 @@ def block_fingerprints(plan: Mapping[str, Any]) -> dict[str, str]:
     return {o.stem: _fingerprint(o) for o in occurrences(plan)}
 
 
-def publication(plan: Mapping[str, Any], *, weeks: int = 1,
+def publication(plan: Mapping[str, Any], *, weeks: int = 1, later: Sequence[Mapping[str, Any]] = (),
                 previous: Mapping[str, Published] | None = None) -> dict[str, Published]:
-    """What a calendar of this plan publishes, after `previous`: SEQUENCE + 1 for an event whose time or
-    content changed, and each block that disappeared once more as cancelled with SEQUENCE + 1; an event
-    already published as cancelled is left out, so a removal is announced once."""
+    """What a calendar of these plans publishes, after `previous`: SEQUENCE + 1 for an event whose time or
+    content changed; each block of a covered week that disappeared, once more as cancelled with SEQUENCE
+    + 1; an event already published as cancelled is left out, so a removal is announced once. Events of
+    weeks the calendar no longer covers (a past week) are left out, not cancelled."""
     previous = previous or {}
     out: dict[str, Published] = {}
-    for occ in occurrences(plan, weeks):
+    for occ in occurrences(plan, weeks, later):
         old, print_ = previous.get(occ.stem), _fingerprint(occ)
         sequence = 0 if old is None else old.sequence + (old.fingerprint != print_ or old.cancelled)
         out[occ.stem] = Published(occ.stem, sequence, occ.start, occ.end, occ.title, print_)
+    covered = _covered(plan, weeks, later)
     for stem, old in previous.items():
-        if stem not in out and not old.cancelled:
+        if stem not in out and not old.cancelled and stem[-10:] in covered:
             out[stem] = dataclasses.replace(old, sequence=old.sequence + 1, cancelled=True)
     return out
 
@@ -135,12 +150,13 @@ def build_calendar(plan: Mapping[str, Any], *, uid_base: str, stamp: dt.datetime
                    reminder_minutes: int | None = None, weeks: int = 1,
                    sequences: Mapping[str, int] | None = None, published: Mapping[str, Published] | None = None,
                    site_url: str | None = None, busy_only: bool = False, calname: str | None = None,
-                   refresh_hours: int = 12) -> bytes:
+                   refresh_hours: int = 12, later: Sequence[Mapping[str, Any]] = ()) -> bytes:
     """The plan as an iCalendar file (bytes, CRLF line endings, folded lines): one event per block and date.
 
     `sequences` (stem → SEQUENCE; a repeated week takes its first week's) or `published` (a `publication`
     record, whose cancelled entries are written as cancelled events) give each event its SEQUENCE;
-    `site_url` is the public site root that exercise links point to (`/exercises/<id>`)."""
+    `site_url` is the public site root that exercise links point to (`/exercises/<id>`); `later` adds the
+    plans of the following weeks (a program's next week), each as planned."""
     _check(weeks, reminder_minutes, refresh_hours, uid_base, site_url, stamp)
     zone = _zone(plan["timezone"])
     stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
@@ -159,7 +175,7 @@ def build_calendar(plan: Mapping[str, Any], *, uid_base: str, stamp: dt.datetime
     cal.add("REFRESH-INTERVAL", vDuration(refresh), parameters={"VALUE": "DURATION"})  # RFC 7986 §5.7
     cal.add("X-PUBLISHED-TTL", vDuration(refresh))  # the same hint for Outlook and older clients
 
-    for occ in occurrences(plan, weeks):
+    for occ in occurrences(plan, weeks, later):
         if published is not None:
             sequence = published[occ.stem].sequence if occ.stem in published else 0
         else:
@@ -176,7 +192,7 @@ def build_calendar(plan: Mapping[str, Any], *, uid_base: str, stamp: dt.datetime
 
     # A UTC plan's events use "Z" times and need no VTIMEZONE; a calendar without events still gets one,
     # as RFC 5545 asks for at least one component.
-    last = dt.date.fromisoformat(plan["week_start"]) + dt.timedelta(weeks=weeks + 1)
+    last = max(dt.date.fromisoformat(d) for d in _covered(plan, weeks, later))
     for tzid in sorted(cal.get_missing_tzids()) or ([] if cal.events else [plan["timezone"]]):
         cal.add_component(full_vtimezone(tzid, last))
     return cal.to_ical()
