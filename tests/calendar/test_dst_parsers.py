@@ -14,8 +14,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from icalendar import Calendar
 from ical_checks import block_count, check_calendar, unambiguous, vobject_components
+from icalendar import Calendar
 
 from planner.engine import make_plan
 from planner.ical import build_calendar, publication
@@ -63,7 +63,8 @@ def planned(name: str) -> dict:
     knowledge = default_knowledge()
     evenings = {day: {"minutes": 25, "start": "19:00"} for day in ("mon", "wed", "fri")}
     request = parse_request({"week_start": monday, "timezone": zone, "runs": runs,
-                             "available": {**evenings, **available}, "weak_areas": ["core", "hamstrings"], "equipment": ["band", "strap"]},
+                             "available": {**evenings, **available}, "weak_areas": ["core", "hamstrings"],
+                             "equipment": ["band", "strap"]},
                             knowledge.vocabulary)
     plan = make_plan(request, knowledge).to_dict()
     assert plan["status"] in ("optimal", "feasible") and plan["pain_status"] == "GREEN"
