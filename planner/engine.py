@@ -6,6 +6,7 @@ from planner.catalogue import Exercise
 from planner.eligibility import eligible, exercise_limits
 from planner.frames import DayFrame, day_frames
 from planner.knowledge import Knowledge, default_knowledge
+from planner.localtime import clear_of_clock_changes
 from planner.notices import dropped_notices, history_notice, pain_notice, stop_referral, warnings
 from planner.pain import pain_status
 from planner.plan import SESSION_KINDS, Day, ExerciseDose, Item, Penalty, Plan, Referral
@@ -59,8 +60,11 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
     if caution and status == "GREEN":
         # R1: a caution answer makes the week conservative whatever the pain numbers: running as AMBER at least
         status, label = "AMBER", "Caution answer in screening"
+    # DST (planner/localtime.py): no run or window in an hour the clocks skip or repeat; say what moved
+    request, moved = clear_of_clock_changes(request, rules.routine.warm_up_minutes,
+                                            rules.routine.cool_down_minutes)
     inst = build_instance(request, knowledge, status, caution, label)
-    lead = [n for n in (history_notice(request, rules),) if n] + warnings(request, rules)
+    lead = [n for n in (history_notice(request, rules),) if n] + warnings(request, rules) + moved
     lead += dropped_notices(list(inst.dropped))
     if caution:
         lead.append(f"{screening.title}. {screening.advice} You told us: "

@@ -1,18 +1,27 @@
-"""Calendar export of saved plans: the .ics download (1–12 weeks) and the subscription feed."""
+"""Calendar export of saved plans: the .ics download (1–12 weeks) and the subscription feeds.
+
+Feeds answer ETag and Last-Modified, and 304 to a conditional GET that already holds the current body:
+calendar clients poll every few minutes to hours, and most polls find nothing new. What identifies a
+body is what changes it — the plan's revision, the token it is served under, the format (full or busy,
+number of weeks) and the code's calendar format — never the request's Host: exercise links use
+PUBLIC_URL only, so a forged Host header cannot change (or poison) a cached body.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from planner.ical import build_calendar, repeatable
+from planner.ical import FORMAT, build_calendar, repeatable
 from planner.web.storage import store
 
 bp = Blueprint("feed", __name__)
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
+FEED_CACHE_CONTROL = "private, max-age=300"
 
 
 def uid_base(token: str) -> str:
@@ -27,35 +36,57 @@ def public_url(endpoint: str, **values: Any) -> str:
     return base.rstrip("/") + path if base else url_for(endpoint, _external=True, **values)
 
 
-def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, with_link: bool) -> bytes:
-    """The calendar body, cached per worker by plan revision: feeds are polled again and again, and a
+def etag_of(saved: Any, token: str, *, weeks: int, busy_only: bool) -> str:
+    """The entity tag of one calendar body (unquoted): a hash of everything that body depends on."""
+    parts = (FORMAT, str(saved.revision), token, "busy" if busy_only else "full", str(weeks),
+             current_app.config.get("PUBLIC_URL") or "")
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, tag: str) -> bytes:
+    """The calendar body, cached per worker by its entity tag: feeds are polled again and again, and a
     12-week file costs ~100 ms of CPU (icalendar's line folding), far more than serving it from memory."""
-    plan_url = public_url("pages.saved", token=token) if with_link else None
-    key = (uid_base(token), saved.revision, weeks, busy_only, plan_url)   # a revision is one saved content
-    cached = _CACHE.get(key)
+    cached = _CACHE.get(tag)
     if cached is None:
-        cached = _build(saved, token, weeks=weeks, busy_only=busy_only, plan_url=plan_url)
+        site = current_app.config.get("PUBLIC_URL")
+        cached = build_calendar(
+            saved.plan, uid_base=uid_base(saved.token), stamp=saved.updated_at, weeks=weeks,
+            sequences=saved.sequences, site_url=None if busy_only else site, busy_only=busy_only,
+            reminder_minutes=None if busy_only else saved.request.get("reminder_minutes"))
         with _CACHE_LOCK:
             while _CACHE and (len(_CACHE) >= _CACHE_SIZE or sum(map(len, _CACHE.values())) + len(cached)
                               > _CACHE_BYTES):
                 _CACHE.pop(next(iter(_CACHE)))   # oldest first
-            _CACHE[key] = cached
+            _CACHE[tag] = cached
     return cached
 
 
-_CACHE: dict[tuple[Any, ...], bytes] = {}
+_CACHE: dict[str, bytes] = {}
 _CACHE_SIZE = 256
 _CACHE_BYTES = 8 * 1024 * 1024   # per worker; a 12-week body is ~280 KB
 _CACHE_LOCK = threading.Lock()
 
 
-def _build(saved: Any, token: str, *, weeks: int, busy_only: bool, plan_url: str | None) -> bytes:
-    plan = saved.plan
-    return build_calendar(
-        plan, uid_base=uid_base(token), stamp=saved.updated_at, weeks=weeks, sequences=saved.sequences,
-        reminder_minutes=None if busy_only else saved.request.get("reminder_minutes"),
-        plan_url=plan_url, busy_only=busy_only,
-        calname="Training" if busy_only else (plan.get("name") or "Backstride week"))
+def _not_modified(tag: str, modified: dt.datetime) -> bool:
+    """RFC 9110 §13.1: If-None-Match (weak comparison) decides when present, else If-Modified-Since."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(tag)
+    since = request.if_modified_since
+    return since is not None and modified.replace(microsecond=0) <= since
+
+
+def _serve(saved: Any, token: str, *, weeks: int, busy_only: bool, headers: dict[str, str]) -> Response:
+    """The calendar, or 304 without a body when the client's copy is current."""
+    tag = etag_of(saved, token, weeks=weeks, busy_only=busy_only)
+    if _not_modified(tag, saved.updated_at):
+        response = Response(status=304)
+    else:
+        response = Response(_calendar(saved, token, weeks=weeks, busy_only=busy_only, tag=tag),
+                            content_type=CALENDAR_TYPE)
+    response.set_etag(tag)
+    response.last_modified = saved.updated_at.replace(microsecond=0)
+    response.headers.update(headers)
+    return response
 
 
 @bp.get("/p/<token>/week.ics")
@@ -70,21 +101,17 @@ def download(token: str) -> Response:
     if int(raw) > 1 and not repeatable(saved.plan, saved.request):
         abort(400, description="weeks: a week planned around pain or a caution answer is for this week only; "
                                "check your pain and plan again next week")
-    body = _calendar(saved, token, weeks=int(raw), busy_only=False, with_link=True)
-    response = Response(body, content_type=CALENDAR_TYPE)
-    response.headers["Content-Disposition"] = f'attachment; filename="backstride-{saved.plan["week_start"]}.ics"'
-    return response
+    name = f'attachment; filename="backstride-{saved.plan["week_start"]}.ics"'
+    return _serve(saved, token, weeks=int(raw), busy_only=False, headers={"Content-Disposition": name})
 
 
 def _feed(feed_token: str, busy_only: bool) -> Response:
     saved = store().get_by_feed(feed_token[:64])
     if saved is None:
         abort(404)
-    body = _calendar(saved, saved.token, weeks=1, busy_only=busy_only, with_link=not busy_only)
-    response = Response(body, content_type=CALENDAR_TYPE)
-    response.headers["Cache-Control"] = "private, max-age=300"
-    response.headers["Content-Disposition"] = 'inline; filename="backstride.ics"'
-    return response
+    return _serve(saved, feed_token, weeks=1, busy_only=busy_only,
+                  headers={"Cache-Control": FEED_CACHE_CONTROL,
+                           "Content-Disposition": 'inline; filename="backstride.ics"'})
 
 
 @bp.get("/f/<feed_token>.ics")
@@ -95,5 +122,5 @@ def feed(feed_token: str) -> Response:
 
 @bp.get("/f/<feed_token>/busy.ics")
 def busy_feed(feed_token: str) -> Response:
-    """The same feed with 'Training' titles and no health details, for a work calendar."""
+    """The same feed with 'Busy' titles and no health details, for a work calendar."""
     return _feed(feed_token, busy_only=True)

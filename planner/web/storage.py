@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 
-from planner.ical import item_fingerprint
+from planner.ical import block_fingerprints
 from planner.store import Store
 
 
@@ -21,7 +21,7 @@ def store() -> Store:
 
 
 def fingerprints(plan: dict[str, Any]) -> dict[str, str]:
-    """Item key → fingerprint of its calendar-visible content (a changed item gets a new SEQUENCE)."""
-    return {item["key"]: item_fingerprint(item) for day in plan.get("days", []) for item in day["items"]}
+    """Calendar event (block key and date) → fingerprint of what it shows: a changed one gets a new SEQUENCE."""
+    return block_fingerprints(plan)
 
 

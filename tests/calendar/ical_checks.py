@@ -38,33 +38,74 @@ def has_week(plan: dict[str, Any]) -> bool:
     return plan["status"] in ("optimal", "feasible")
 
 
-def stretch_starts(plan: dict[str, Any]) -> int:
-    """Items that do not begin the minute the previous item of their day ends: one reminder each."""
-    count = 0
-    for day in plan["days"]:
-        end = None
-        for item in day["items"]:
-            hours, minutes = map(int, item["start"].split(":"))
-            start = hours * 60 + minutes
-            count += start != end
-            end = start + item["minutes"]
-    return count
+CARE_KINDS = {"core", "glutes", "hamstrings", "hip_mobility", "thoracic"}
+
+
+def _clock(text: str) -> int:
+    hours, minutes = map(int, text.split(":"))
+    return hours * 60 + minutes
+
+
+def blocks_of(day: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """(block key, start minute, minutes) of a day, grouped here independently of the planner: a run with
+    the items touching it; back-care sessions that follow each other without a gap."""
+    groups: list[list[dict[str, Any]]] = []
+    for item in sorted(day["items"], key=lambda i: _clock(i["start"])):
+        care = item["kind"] in CARE_KINDS
+        if groups:
+            last = groups[-1]
+            end = _clock(last[-1]["start"]) + last[-1]["minutes"]
+            if _clock(item["start"]) == end and care == (last[-1]["kind"] in CARE_KINDS):
+                last.append(item)
+                continue
+        groups.append([item])
+    out, cares = [], 0
+    for group in groups:
+        start = _clock(group[0]["start"])
+        length = _clock(group[-1]["start"]) + group[-1]["minutes"] - start
+        if any(i["kind"] == "run" for i in group):
+            out.append((f"{day['weekday']}-run", start, length))
+        else:
+            cares += 1
+            out.append((f"{day['weekday']}-care" + ("" if cares == 1 else f"-{cares}"), start, length))
+    return out
+
+
+def block_count(plan: dict[str, Any]) -> int:
+    return sum(len(blocks_of(day)) for day in plan["days"]) if has_week(plan) else 0
 
 
 def items_of(plan: dict[str, Any]) -> list[tuple[dt.date, dict[str, Any]]]:
     return [(dt.date.fromisoformat(day["date"]), item) for day in plan["days"] for item in day["items"]]
 
 
+def clear_start(date: dt.date, start: int, length: int, zone: ZoneInfo) -> int:
+    """The first start at or after `start` (or, failing that, before it) whose every wall minute exists
+    exactly once: found minute by minute, independently of planner.localtime."""
+    def clear(s: int) -> bool:
+        midnight = dt.datetime.combine(date, dt.time())
+        return all(unambiguous(midnight + dt.timedelta(minutes=m), zone) for m in range(s, s + max(length, 1)))
+    for s in range(start, 24 * 60 - length + 1):
+        if clear(s):
+            return s
+    return next(s for s in range(start, -1, -1) if clear(s))
+
+
 def expected_events(plan: dict[str, Any], weeks: int, uid_base: str | None) -> list[tuple[Any, ...]]:
-    """(UID or None, local start as a naive wall time, minutes) of every event the plan should give."""
-    out = []
+    """(UID or None, local start as a naive wall time, minutes) of every event (one per block) the plan
+    should give; a block a repeated week puts on a DST change starts at the first clear minute."""
+    out: list[tuple[Any, ...]] = []
     if not has_week(plan):
         return out
+    zone = ZoneInfo(plan["timezone"])
     for week in range(weeks):
-        for date, item in items_of(plan):
-            start = dt.datetime.combine(date + dt.timedelta(weeks=week), dt.time.fromisoformat(item["start"]))
-            uid = f"{item['key']}-w{week + 1}@{uid_base}" if uid_base else None
-            out.append((uid, start, item["minutes"]))
+        for day in plan["days"]:
+            date = dt.date.fromisoformat(day["date"]) + dt.timedelta(weeks=week)
+            for key, start, minutes in blocks_of(day):
+                start = clear_start(date, start, minutes, zone)
+                wall = dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=start)
+                uid = f"{key}-{date.isoformat()}@{uid_base}" if uid_base else None
+                out.append((uid, wall, minutes))
     return out
 
 
@@ -110,7 +151,8 @@ def check_calendar(ics: bytes, plan: dict[str, Any], weeks: int = 1, uid_base: s
     # 1. icalendar
     cal = Calendar.from_ical(ics)
     assert str(cal["VERSION"]) == "2.0" and cal["PRODID"]
-    assert str(cal["CALSCALE"]) == "GREGORIAN" and str(cal["METHOD"]) == "PUBLISH"
+    assert str(cal["CALSCALE"]) == "GREGORIAN"
+    assert "METHOD" not in cal, "METHOD:PUBLISH needs an ORGANIZER (libical); a plain file has no METHOD"
     assert cal.get_missing_tzids() == set()
     vtimezones = {tz.tz_name for tz in cal.timezones}
     got = []
@@ -168,7 +210,24 @@ def check_calendar(ics: bytes, plan: dict[str, Any], weeks: int = 1, uid_base: s
         assert instants[1].astimezone(dt.UTC) > instants[0].astimezone(dt.UTC)
         got.append((event.uid.value if uid_base else None, walls[0], _minutes(*instants)))
     _same_events(got, expected)
+    for vtimezone in vcal.contents.get("vtimezone", []):
+        check_vtimezone(vtimezone, (1975, 2000, 2037))
     return cal
+
+
+def check_vtimezone(vtimezone, years) -> None:
+    """No COMMENT (ruby's strict parser refuses one) and, read by vobject/dateutil, the zone's own offsets
+    in January and July of each of `years`: the whole zone, not a cut-down piece under its IANA name."""
+    tzid = vtimezone.tzid.value
+    assert not [line for line in vtimezone.getChildren() if line.name == "COMMENT"]
+    for part in vtimezone.getChildren():
+        assert not [line for line in getattr(part, "getChildren", list)() if line.name == "COMMENT"]
+    tzinfo = vtimezone.gettzinfo()
+    zone = ZoneInfo(tzid)
+    for year in years:
+        for month in (1, 7):
+            wall = dt.datetime(year, month, 15, 12)
+            assert wall.replace(tzinfo=tzinfo).utcoffset() == wall.replace(tzinfo=zone).utcoffset(), (tzid, wall)
 
 
 def _same_events(got: list, expected: list) -> None:

@@ -9,16 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from ical_checks import (
     EXAMPLES,
+    block_count,
     check_calendar,
+    check_vtimezone,
     example_plan,
     items_of,
-    stretch_starts,
     unfolded_lines,
     vobject_calendar,
 )
 
 from planner.engine import make_plan
-from planner.ical import build_calendar, item_fingerprint
+from planner.ical import block_fingerprints, build_calendar, item_fingerprint
 from planner.knowledge import default_knowledge
 from planner.request import parse_request
 
@@ -33,7 +34,8 @@ def item(key, kind, start, minutes, **extra):
 
 
 def small_plan(*, timezone="Europe/Berlin", week_start="2026-11-30", name="Test week", items=None):
-    """A hand-made Contract 2 plan: Tuesday warm-up, run and cool-down, Wednesday core."""
+    """A hand-made Contract 2 plan: Tuesday warm-up, run and cool-down (one block); Wednesday core;
+    Thursday core and hamstrings back to back (one block)."""
     monday = dt.date.fromisoformat(week_start)
     core = item("wed-core", "core", "19:00", 12, rules=["R3"], reasons=["Core is one of your weak areas."],
                 exercises=[{"id": "curl", "name": "McGill curl-up", "dose": "3 × 6-4-2 reps, 8–10 s holds",
@@ -47,7 +49,11 @@ def small_plan(*, timezone="Europe/Berlin", week_start="2026-11-30", name="Test 
                item("tue-cool_down", "cool_down", "07:35", 6)]
     days = [{"date": (monday + dt.timedelta(days=i)).isoformat(), "weekday": wd, "items": []}
             for i, wd in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))]
-    days[1]["items"], days[2]["items"] = run_day, [core]
+    care = [item("thu-core", "core", "18:00", 8, reasons=["Core is one of your weak areas."]),
+            item("thu-hamstrings", "hamstrings", "18:08", 8, reasons=["Hamstrings is one of your weak areas."],
+                 exercises=[{"id": "strap", "name": "Strap stretch", "dose": "2 × 30 s per side", "minutes": 4,
+                             "cue": "", "cautions": []}])]
+    days[1]["items"], days[2]["items"], days[3]["items"] = run_day, [core], care
     if items is not None:
         days = [{"date": week_start, "weekday": "mon", "items": items}]
     return {"status": "optimal", "pain_status": "AMBER", "week_start": week_start, "timezone": timezone,
@@ -66,12 +72,13 @@ def by_uid(cal):
 
 # --- the calendar itself ---------------------------------------------------------------------------------
 
-def test_the_calendar_announces_itself_for_publishing_with_a_name_and_a_refresh_hint():
+def test_the_calendar_has_a_name_and_a_refresh_hint_and_no_method_that_would_need_an_organizer():
     ics, cal = export(small_plan(name="Spring block"), refresh_hours=6)
     lines = unfolded_lines(ics)
-    for line in ("VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH", "NAME:Spring block",
+    for line in ("VERSION:2.0", "CALSCALE:GREGORIAN", "NAME:Spring block",
                  "X-WR-CALNAME:Spring block", "REFRESH-INTERVAL;VALUE=DURATION:PT6H", "X-PUBLISHED-TTL:PT6H"):
         assert line in lines
+    assert not [line for line in lines if line.startswith("METHOD")]
     assert str(cal["PRODID"]).startswith("-//Backstride//")
 
 
@@ -85,44 +92,51 @@ def test_the_default_refresh_hint_is_twelve_hours():
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT12H" in unfolded_lines(export(small_plan())[0])
 
 
-# --- events ---------------------------------------------------------------------------------------------
+# --- events: one per block ------------------------------------------------------------------------------
 
-def test_summaries_read_well_in_a_month_view():
+TUE, WED, THU = (f"{key}-{date}@{BASE}" for key, date in
+                 (("tue-run", "2026-12-01"), ("wed-care", "2026-12-02"), ("thu-care", "2026-12-03")))
+
+
+def test_back_to_back_items_are_one_event_titled_like_the_block():
     _, cal = export(small_plan())
-    summaries = {str(e["UID"]).split("@")[0]: str(e["SUMMARY"]) for e in cal.events}
-    assert summaries == {"tue-warm_up-w1": "Warm-up · 8 min", "tue-run-w1": "Easy run · 35 min (cut from 40)",
-                         "tue-cool_down-w1": "Cool-down · 6 min", "wed-core-w1": "Core · 12 min"}
+    summaries = {str(e["UID"]): str(e["SUMMARY"]) for e in cal.events}
+    assert summaries == {TUE: "Easy run · 35 min", WED: "Back care · 12 min", THU: "Back care · 16 min"}
+    run = by_uid(cal)[TUE]
+    assert run.start.replace(tzinfo=None) == dt.datetime(2026, 12, 1, 6, 52)     # the warm-up's start
+    assert run.end.replace(tzinfo=None) == dt.datetime(2026, 12, 1, 7, 41)       # the cool-down's end
 
 
-def test_a_real_plan_titles_each_event_with_its_kind_minutes_and_any_cut():
-    plan = example_plan("amber-half-marathoner")
-    _, cal = export(plan)
-    events = by_uid(cal)
-    labels = {"warm_up": "Warm-up", "cool_down": "Cool-down", "hip_mobility": "Hip mobility"}
-    cut = 0
-    for _, it in items_of(plan):
-        summary = str(events[f"{it['key']}-w1@{BASE}"]["SUMMARY"])
-        label = f"{it['run_kind'].capitalize()} run" if it["kind"] == "run" else labels.get(
-            it["kind"], it["kind"].capitalize())
-        assert summary.startswith(f"{label} · {it['minutes']} min")
-        if it["kind"] == "run" and it["requested_minutes"] > it["minutes"]:
-            assert summary.endswith(f"(cut from {it['requested_minutes']})")
-            cut += 1
-        else:
-            assert summary == f"{label} · {it['minutes']} min"
-    assert cut  # AMBER pain shortens runs
-
-
-def test_the_description_gives_exercises_then_why_then_the_link_then_the_disclaimer():
-    url = "https://backstride.example/p/abc123"
-    _, cal = export(small_plan(), plan_url=url)
-    text = str(by_uid(cal)[f"wed-core-w1@{BASE}"]["DESCRIPTION"])
-    order = ["McGill curl-up — 3 × 6-4-2 reps, 8–10 s holds", "Lift head and shoulders as one block.",
-             "Caution: Not within 2 h of waking.", "Bird dog — 2 × 8 per side", "Why:",
-             "- Core is one of your weak areas.", url, "Exercise guidance, not a diagnosis."]
+def test_the_description_lists_the_parts_with_their_exercises_doses_and_reasons_in_order():
+    _, cal = export(small_plan(), site_url="https://backstride.example")
+    text = str(by_uid(cal)[WED]["DESCRIPTION"])
+    order = ["Back care · 12 min: core · 19:00–19:12", "Core · 12 min",
+             "McGill curl-up: 3 × 6-4-2 reps, 8–10 s holds", "Lift head and shoulders as one block.",
+             "Caution: Not within 2 h of waking.", "https://backstride.example/exercises/curl",
+             "Bird dog: 2 × 8 per side", "https://backstride.example/exercises/bird",
+             "Why: Core is one of your weak areas.", "Exercise guidance, not a diagnosis."]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
     assert text.endswith("Exercise guidance, not a diagnosis.")
+
+
+def test_a_run_blocks_description_names_warm_up_run_and_cool_down_and_why_the_run_was_cut():
+    _, cal = export(small_plan())
+    text = str(by_uid(cal)[TUE]["DESCRIPTION"])
+    order = ["Easy run · 35 min, with warm-up and cool-down · 06:52–07:41", "Warm-up · 8 min",
+             "Easy run · 35 min (you asked for 40)", "Why: AMBER pain: run held at least 10 % shorter",
+             "Cool-down · 6 min"]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions)
+    assert not re.search(r"\bR\d+\b|pain-amber", text)      # rule ids stay behind the app's "why"
+
+
+def test_a_reason_two_parts_share_is_said_once():
+    plan = small_plan()
+    for it in plan["days"][3]["items"]:
+        it["reasons"].append("Rest day: gentle work only.")
+    _, cal = export(plan)
+    assert str(by_uid(cal)[THU]["DESCRIPTION"]).count("Rest day: gentle work only.") == 1
 
 
 def test_every_event_says_it_is_guidance_and_not_a_diagnosis():
@@ -130,15 +144,12 @@ def test_every_event_says_it_is_guidance_and_not_a_diagnosis():
     assert all(str(e["DESCRIPTION"]).endswith("Exercise guidance, not a diagnosis.") for e in cal.events)
 
 
-def test_categories_name_the_kind_and_url_links_to_the_plan():
-    url = "https://backstride.example/p/abc123"
-    _, cal = export(small_plan(), plan_url=url)
+def test_categories_say_run_or_back_care_and_no_event_has_a_url():
+    _, cal = export(small_plan(), site_url="https://backstride.example")
     events = by_uid(cal)
-    assert events[f"tue-run-w1@{BASE}"].categories == ["Run"]
-    assert events[f"wed-core-w1@{BASE}"].categories == ["Core"]
-    assert events[f"tue-warm_up-w1@{BASE}"].categories == ["Warm-up"]
-    assert {str(e["URL"]) for e in cal.events} == {url}
-    assert all("URL" not in e for e in export(small_plan())[1].events)
+    assert events[TUE].categories == ["Run"]
+    assert events[WED].categories == events[THU].categories == ["Back care"]
+    assert all("URL" not in e for e in cal.events)
 
 
 def test_every_event_is_stamped_in_utc_and_starts_at_sequence_zero():
@@ -153,6 +164,19 @@ def test_events_block_the_time_and_only_busy_only_events_are_private():
     _, cal = export(small_plan())
     assert {str(e["TRANSP"]) for e in cal.events} == {"OPAQUE"}
     assert all("CLASS" not in e for e in cal.events)
+
+
+# --- privacy --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["amber-half-marathoner", "green-novice", "sciatica-caution"])
+def test_no_event_carries_a_private_page_link_only_public_exercise_pages(name):
+    plan = example_plan(name)
+    ics, cal = export(plan, weeks=1, site_url="https://backstride.example", reminder_minutes=10)
+    text = "\n".join(unfolded_lines(ics))
+    assert "/p/" not in text and "URL" not in {p for e in cal.events for p in e}
+    links = set(re.findall(r"https://backstride\.example/\S*", readable(text.replace("\\n", "\n"))))
+    ids = {ex["id"] for _, it in items_of(plan) for ex in it["exercises"]}
+    assert links == {f"https://backstride.example/exercises/{i}" for i in ids} and links
 
 
 # --- escaping and injection -----------------------------------------------------------------------------
@@ -174,15 +198,15 @@ def test_commas_semicolons_backslashes_and_newlines_in_user_text_round_trip_as_t
     plan = small_plan(name=NASTY)
     plan["days"][2]["items"][0]["reasons"].append(NASTY)
     ics, cal = export(plan)
-    assert len(cal.events) == 4  # no injected event
+    assert len(cal.events) == 3  # no injected event
     assert readable(cal["NAME"]) == readable(cal["X-WR-CALNAME"]) == expected_text(NASTY)
-    core = by_uid(cal)[f"wed-core-w1@{BASE}"]
-    assert f"- {expected_text(NASTY)}" in readable(core["DESCRIPTION"])
+    core = by_uid(cal)[WED]
+    assert f"Why: {expected_text(NASTY)}" in readable(core["DESCRIPTION"])
     vcal = vobject_calendar(ics)
     assert readable(vcal.contents["x-wr-calname"][0].value) == expected_text(NASTY)
-    assert len(vcal.contents["vevent"]) == 4
-    core_v = next(e for e in vcal.vevent_list if e.uid.value.startswith("wed-core"))
-    assert f"- {expected_text(NASTY)}" in readable(core_v.description.value)
+    assert len(vcal.contents["vevent"]) == 3
+    core_v = next(e for e in vcal.vevent_list if e.uid.value == WED)
+    assert f"Why: {expected_text(NASTY)}" in readable(core_v.description.value)
 
 
 def test_user_text_cannot_start_a_line_of_its_own():
@@ -190,7 +214,7 @@ def test_user_text_cannot_start_a_line_of_its_own():
     plan["days"][2]["items"][0]["exercises"][0]["cue"] = NASTY
     ics, _ = export(plan)
     physical = ics.split(b"\r\n")
-    assert physical.count(b"BEGIN:VEVENT") == 4 and physical.count(b"END:VEVENT") == 4
+    assert physical.count(b"BEGIN:VEVENT") == 3 and physical.count(b"END:VEVENT") == 3
     assert not any(line.startswith(b"SUMMARY:pwned") for line in physical)
     assert b"pwned" not in b"".join(line for line in physical if line.startswith(b"SUMMARY"))
 
@@ -228,22 +252,32 @@ def test_exporting_again_gives_the_same_uids_and_only_a_new_timestamp():
     assert first != second and without_stamps(first) == without_stamps(second)
 
 
-def test_uids_are_the_item_key_and_week_at_the_uid_base():
+def test_uids_are_the_block_key_and_its_date_at_the_uid_base_never_a_week_index():
     _, cal = export(small_plan(), weeks=2)
     assert sorted(str(e["UID"]) for e in cal.events) == sorted(
-        f"{key}-w{week}@{BASE}" for key in ("tue-warm_up", "tue-run", "tue-cool_down", "wed-core")
-        for week in (1, 2))
+        f"{key}-{date}@{BASE}" for key, date in (
+            ("tue-run", "2026-12-01"), ("wed-care", "2026-12-02"), ("thu-care", "2026-12-03"),
+            ("tue-run", "2026-12-08"), ("wed-care", "2026-12-09"), ("thu-care", "2026-12-10")))
+    assert not [str(e["UID"]) for e in cal.events if re.search(r"-w\d+@", str(e["UID"]))]
 
 
-def test_changing_one_items_minutes_changes_only_its_fingerprint():
+def test_a_later_weeks_own_plan_never_reuses_an_earlier_weeks_uids():
+    this = small_plan()
+    later = small_plan(week_start="2026-12-07")
+    uids = [{str(e["UID"]) for e in export(p)[1].events} for p in (this, later)]
+    assert uids[0] and uids[1] and not uids[0] & uids[1]
+
+
+def test_changing_one_items_minutes_changes_only_its_blocks_fingerprint():
     plan = example_plan("amber-half-marathoner")
     changed = copy.deepcopy(plan)
     target = changed["days"][1]["items"][1]
     assert target["key"] == "tue-run"
     target["minutes"] -= 5
-    before = {i["key"]: item_fingerprint(i) for _, i in items_of(plan)}
-    after = {i["key"]: item_fingerprint(i) for _, i in items_of(changed)}
-    assert [k for k in before if before[k] != after[k]] == ["tue-run"]
+    changed["days"][1]["items"][2]["start"] = "07:30"      # the cool-down follows the shorter run
+    before, after = block_fingerprints(plan), block_fingerprints(changed)
+    assert before.keys() == after.keys()
+    assert [k for k in before if before[k] != after[k]] == ["tue-run-2026-12-01"]
 
 
 def test_a_fingerprint_follows_what_the_calendar_shows_and_ignores_the_rest():
@@ -259,37 +293,44 @@ def test_a_fingerprint_follows_what_the_calendar_shows_and_ignores_the_rest():
     assert item_fingerprint(cue) != fp
 
 
+def test_moving_a_block_changes_its_fingerprint():
+    plan = small_plan()
+    moved = copy.deepcopy(plan)
+    moved["days"][2]["items"][0]["start"] = "19:30"
+    assert block_fingerprints(plan)["wed-care-2026-12-02"] != block_fingerprints(moved)["wed-care-2026-12-02"]
+
+
 def test_a_replanned_week_gives_the_same_fingerprints():
     knowledge = default_knowledge()
     data = json.loads((EXAMPLES / "green-novice.json").read_text(encoding="utf-8"))
     again = make_plan(parse_request(data, knowledge.vocabulary), knowledge).to_dict()
-    assert ([item_fingerprint(i) for _, i in items_of(again)]
-            == [item_fingerprint(i) for _, i in items_of(example_plan("green-novice"))])
+    assert block_fingerprints(again) == block_fingerprints(example_plan("green-novice"))
 
 
-def test_a_bumped_sequence_applies_to_that_items_events_only():
-    _, cal = export(small_plan(), weeks=3, sequences={"tue-run": 1})
+def test_a_bumped_sequence_applies_to_that_blocks_events_only_and_repeated_weeks_follow_it():
+    _, cal = export(small_plan(), weeks=3, sequences={"tue-run-2026-12-01": 1})
     seq = {str(e["UID"]): int(e["SEQUENCE"]) for e in cal.events}
-    assert {uid for uid, s in seq.items() if s == 1} == {f"tue-run-w{w}@{BASE}" for w in (1, 2, 3)}
+    assert {uid for uid, s in seq.items() if s == 1} == {
+        f"tue-run-{d}@{BASE}" for d in ("2026-12-01", "2026-12-08", "2026-12-15")}
     assert set(seq.values()) == {0, 1}
 
 
 # --- several weeks and daylight-saving time -------------------------------------------------------------
 
-def test_three_weeks_repeat_each_item_seven_days_apart_at_the_same_local_time_across_dst():
+def test_three_weeks_repeat_each_block_seven_days_apart_at_the_same_local_time_across_dst():
     knowledge = default_knowledge()
     data = json.loads((EXAMPLES / "amber-half-marathoner.json").read_text(encoding="utf-8"))
     data["week_start"] = "2027-03-22"  # Europe/Berlin springs forward on Sunday 2027-03-28
     plan = make_plan(parse_request(data, knowledge.vocabulary), knowledge).to_dict()
     _, cal = export(plan, weeks=3)
-    events = by_uid(cal)
-    assert len(events) == 3 * len(items_of(plan))
+    assert len(cal.events) == 3 * block_count(plan)
+    by_key: dict[str, list] = {}
+    for event in sorted(cal.events, key=lambda e: e.start):
+        by_key.setdefault(str(event["UID"]).rsplit("-", 3)[0], []).append(event.start)
     shifted = 0
-    for _, it in items_of(plan):
-        starts = [events[f"{it['key']}-w{w}@{BASE}"].start for w in (1, 2, 3)]
+    for starts in by_key.values():
         walls = [s.replace(tzinfo=None) for s in starts]
         assert walls[1] - walls[0] == walls[2] - walls[1] == dt.timedelta(days=7)
-        assert len({(w.hour, w.minute) for w in walls}) == 1
         real = starts[1].astimezone(dt.UTC) - starts[0].astimezone(dt.UTC)
         shifted += real == dt.timedelta(days=7, hours=-1)
     assert shifted > 0  # the test really crossed the change
@@ -306,44 +347,48 @@ def real_minutes(event):
     return (event.end.astimezone(dt.UTC) - event.start.astimezone(dt.UTC)) / dt.timedelta(minutes=1)
 
 
-def test_an_item_starting_in_the_spring_forward_gap_lasts_its_minutes_in_real_time():
-    _, cal = export(one_sunday_item("2027-03-28", "02:30", 30))  # Berlin: 02:00 → 03:00
+@pytest.mark.parametrize(("date", "start", "minutes", "moved_to"), [
+    ("2027-03-28", "02:30", 30, "03:00"),     # Berlin springs forward 02:00 → 03:00: 02:30 does not exist
+    ("2027-03-28", "01:40", 40, "03:00"),     # would run into the gap
+    ("2026-10-25", "02:10", 40, "03:00"),     # Berlin falls back 03:00 → 02:00: 02:10 happens twice
+    ("2026-10-25", "01:50", 40, "03:00"),     # would run into the repeated hour
+])
+def test_a_block_a_plan_puts_on_a_dst_change_moves_to_the_first_clear_time_and_says_so(date, start, minutes,
+                                                                                        moved_to):
+    ics, cal = export(one_sunday_item(date, start, minutes))
     event = cal.events[0]
-    assert event.start.replace(tzinfo=None) == dt.datetime(2027, 3, 28, 2, 30)
-    assert real_minutes(event) == 30
+    assert f"{event.start:%H:%M}" == moved_to and real_minutes(event) == minutes
+    assert f"moves from {start} to {moved_to}" in str(event["DESCRIPTION"])
+    assert "TZID=Europe/Berlin" in unfolded_lines(ics)[[i for i, line in enumerate(unfolded_lines(ics))
+                                                       if line.startswith("DTEND")][0]]
 
 
-def test_an_item_across_the_spring_forward_change_ends_on_the_later_clock():
-    ics, cal = export(one_sunday_item("2027-03-28", "01:40", 40))
-    assert b"DTEND;TZID=Europe/Berlin:20270328T032000" in ics
-    assert real_minutes(cal.events[0]) == 40
-
-
-def test_an_item_in_the_autumn_repeated_hour_keeps_its_wall_times():
-    ics, cal = export(one_sunday_item("2026-10-25", "02:10", 40))  # Berlin: 03:00 → 02:00
-    assert b"DTSTART;TZID=Europe/Berlin:20261025T021000" in ics
-    assert b"DTEND;TZID=Europe/Berlin:20261025T025000" in ics
-    assert real_minutes(cal.events[0]) == 40
-
-
-def test_an_item_ending_in_the_second_repeated_hour_writes_its_end_in_utc():
-    ics, cal = export(one_sunday_item("2026-10-25", "02:50", 40))  # ends 02:30 on the second pass
-    assert b"DTSTART;TZID=Europe/Berlin:20261025T025000" in ics
-    assert b"DTEND:20261025T013000Z" in ics
-    assert real_minutes(cal.events[0]) == 40
+def test_a_block_in_a_gap_at_midnight_moves_to_the_first_clear_time():
+    plan = one_sunday_item("2026-09-06", "00:10", 30)   # Santiago springs forward at 00:00 → 01:00
+    plan["timezone"] = "America/Santiago"
+    _, cal = export(plan)
+    assert f"{cal.events[0].start:%H:%M}" == "01:00"
 
 
 def test_a_utc_plan_writes_utc_times_without_a_floating_time():
     ics, cal = export(small_plan(timezone="UTC"))
-    assert b"DTSTART:20261201T070000Z" in ics
+    assert b"DTSTART:20261201T065200Z" in ics
     assert all(e.start.utcoffset() == dt.timedelta(0) for e in cal.events)
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Chatham"])
-def test_each_zone_gets_its_own_vtimezone(zone):
+def test_each_zone_gets_its_own_full_vtimezone_without_comment_and_one_rdate_per_line(zone):
     ics, cal = export(small_plan(timezone=zone))
     assert [tz.tz_name for tz in cal.timezones] == [zone]
-    assert f"DTSTART;TZID={zone}:20261201T070000".encode() in ics
+    assert f"DTSTART;TZID={zone}:20261201T065200".encode() in ics
+    vtz = vobject_calendar(ics).vtimezone
+    check_vtimezone(vtz, range(1971, 2038))
+    lines = unfolded_lines(ics)
+    assert not [line for line in lines if line.startswith("COMMENT")]
+    rdates = [line for line in lines if line.startswith("RDATE")]
+    assert all("," not in line for line in rdates)
+    if zone != "Asia/Kolkata":          # zones with DST list an onset for each change up to 2037
+        assert any(line.startswith("RDATE:2037") for line in rdates)
 
 
 @pytest.mark.parametrize("weeks", [0, 13, -1, True])
@@ -354,12 +399,12 @@ def test_weeks_outside_one_to_twelve_are_refused(weeks):
 
 def test_twelve_weeks_is_allowed():
     _, cal = export(small_plan(), weeks=12)
-    assert len(cal.events) == 48
+    assert len(cal.events) == 36
 
 
 @pytest.mark.parametrize("bad", [{"reminder_minutes": 241}, {"reminder_minutes": -5},
                                  {"stamp": dt.datetime(2026, 11, 20, 9, 30)}, {"uid_base": ""},
-                                 {"refresh_hours": 0}])
+                                 {"refresh_hours": 0}, {"site_url": "https://x.example/a b"}])
 def test_nonsense_arguments_are_refused(bad):
     with pytest.raises(ValueError):
         build_calendar(small_plan(), **{"uid_base": BASE, "stamp": STAMP, **bad})
@@ -368,16 +413,16 @@ def test_nonsense_arguments_are_refused(bad):
 # --- reminders ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("minutes", [1, 10, 240])
-def test_a_reminder_is_a_display_alarm_the_given_minutes_before(minutes):
+def test_a_reminder_is_one_display_alarm_per_block_the_given_minutes_before(minutes):
     plan = small_plan()
     ics, cal = export(plan, reminder_minutes=minutes)
     alarms = [a for e in cal.events for a in e.walk("VALARM")]
-    assert len(alarms) == stretch_starts(plan) < len(cal.events)   # one per back-to-back stretch
+    assert len(alarms) == len(cal.events) == 3
     assert {str(a["ACTION"]) for a in alarms} == {"DISPLAY"}
     assert {a["TRIGGER"].dt for a in alarms} == {-dt.timedelta(minutes=minutes)}
     if minutes < 60:  # icalendar writes whole hours as hours: 240 min is -PT4H
         assert {a["TRIGGER"].to_ical().decode() for a in alarms} == {f"-PT{minutes}M"}
-    assert all(str(a["DESCRIPTION"]) for a in alarms)
+    assert str(by_uid(cal)[TUE].walk("VALARM")[0]["DESCRIPTION"]) == "Easy run · 35 min at 06:52"
     vevent = vobject_calendar(ics).vevent_list[0]
     assert vevent.valarm.trigger.value == -dt.timedelta(minutes=minutes)
 
@@ -391,19 +436,18 @@ def test_no_reminder_means_no_alarm(minutes):
 # --- busy-only ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["sciatica-caution", "amber-half-marathoner", "red-runner"])
-def test_a_busy_only_calendar_shows_no_exercise_reason_or_health_detail(name):
+def test_a_busy_only_calendar_shows_one_busy_per_block_and_no_health_detail(name):
     plan = example_plan(name)
-    ics, cal = export(plan, busy_only=True, weeks=2, reminder_minutes=10,
-                      plan_url="https://backstride.example/p/secret")
+    ics, cal = export(plan, busy_only=True, weeks=2, reminder_minutes=10, site_url="https://secret.example")
     text = "\n".join(unfolded_lines(ics)).lower()
-    phrases = {plan["name"].lower(), "why:", "secret"}
+    phrases = {plan["name"].lower(), "why:", "secret", "exercises/"}
     for _, it in items_of(plan):
         phrases |= {r.lower() for r in it["reasons"]} | {e["name"].lower() for e in it["exercises"]}
     assert not {p for p in phrases if p and p in text}
     words = (r"\b(pain|amber|red|green|sciatica|diagnosis|core|hamstring|mobility|glute|thoracic|"
-             r"warm|cool|run)")
+             r"warm|cool|run|care)")
     assert not re.findall(words, text)
-    assert len(cal.events) == 2 * len(items_of(plan))
+    assert len(cal.events) == 2 * block_count(plan)
     for event in cal.events:
         assert str(event["SUMMARY"]) == "Busy"
         assert str(event["CLASS"]) == "PRIVATE" and str(event["TRANSP"]) == "OPAQUE"
@@ -425,4 +469,3 @@ def test_a_busy_only_calendar_does_not_carry_the_plan_name():
     ics, _ = export(small_plan(name="Sciatica week"), busy_only=True)
     assert "X-WR-CALNAME:Training" in unfolded_lines(ics)
     assert "X-WR-CALNAME:Shared" in unfolded_lines(export(small_plan(), busy_only=True, calname="Shared")[0])
-

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ical_checks import check_calendar, has_week, items_of, unfolded_lines, vobject_calendar
+from ical_checks import block_count, check_calendar, has_week, items_of, unambiguous, unfolded_lines, vobject_calendar
 
 from planner.engine import make_plan
 from planner.ical import build_calendar
@@ -122,9 +122,15 @@ def test_every_planned_week_exports_a_calendar_both_parsers_read_event_for_event
 
     uid_base = "prop.test"
     ics = build_calendar(plan, uid_base=uid_base, stamp=STAMP, weeks=weeks, busy_only=busy_only,
-                         reminder_minutes=request.reminder_minutes, plan_url="https://x.example/p/a,b;c")
+                         reminder_minutes=request.reminder_minutes, site_url="https://x.example/a,b;c")
     cal = check_calendar(ics, plan, weeks, None if busy_only else uid_base)
-    assert len(cal.events) == (len(items) * weeks if has_week(plan) else 0)
+    assert len(cal.events) == block_count(plan) * weeks
+    zone = ZoneInfo(plan["timezone"])
+    for date, it in items:   # the engine plans no item at a wall time the clocks skip or repeat
+        midnight = dt.datetime.combine(date, dt.time())
+        start = int(it["start"][:2]) * 60 + int(it["start"][3:])
+        assert all(unambiguous(midnight + dt.timedelta(minutes=m), zone)
+                   for m in range(start, start + it["minutes"])), (date, it["start"], it["minutes"])
 
     lines = ics.split(b"\r\n")
     assert lines.count(b"BEGIN:VEVENT") == len(cal.events)
@@ -137,10 +143,11 @@ def test_every_planned_week_exports_a_calendar_both_parsers_read_event_for_event
     else:
         assert name == vname == (expected_text(plan["name"]) or "Backstride week")
         if raw_reason is not None and items and has_week(plan):
-            first = next(e for e in cal.events if str(e["UID"]) == f"{items[0][1]['key']}-w1@{uid_base}")
-            assert f"- {expected_text(raw_reason)}\n" in readable(first["DESCRIPTION"])
-    alarms = b"BEGIN:VALARM" in ics
-    assert alarms == bool(request.reminder_minutes and cal.events)
+            first = next(e for e in cal.events if str(e["UID"]).startswith(items[0][1]["key"].split("-")[0] + "-")
+                         and f"Why: {expected_text(raw_reason)}\n" in readable(e["DESCRIPTION"]))
+            assert first["SUMMARY"]
+    alarms = ics.count(b"BEGIN:VALARM")
+    assert alarms == (len(cal.events) if request.reminder_minutes else 0)
     if alarms:
         assert f"TRIGGER:-{_duration(request.reminder_minutes)}" in unfolded_lines(ics)
 

@@ -188,7 +188,7 @@ def saved_with_payload(app, client, example_form):
     token = response.headers["Location"].rsplit("/", 1)[1]
     with app.app_context():
         saved = store().get(token)
-    items = sum(len(day["items"]) for day in saved.plan["days"])
+    items = sum(len(day["blocks"]) for day in saved.plan["days"])   # one calendar event per block
     assert items > 0 and saved.plan["name"] == ICS_NAME
     return {"token": token, "feed": saved.feed_token, "items": items}
 
