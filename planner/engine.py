@@ -64,7 +64,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
     request, moved = clear_of_clock_changes(request, rules.routine.warm_up_minutes,
                                             rules.routine.cool_down_minutes)
     inst = build_instance(request, knowledge, status, caution, label)
-    lead = [n for n in (history_notice(request, rules),) if n] + warnings(request, rules) + moved
+    lead = [n for n in (history_notice(request, rules),) if n] + warnings(request, rules) + list(moved)
     lead += dropped_notices(list(inst.dropped))
     if caution:
         lead.append(f"{screening.title}. {screening.advice} You told us: "

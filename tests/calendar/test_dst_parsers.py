@@ -62,7 +62,7 @@ def planned(name: str) -> dict:
     zone, monday, runs, available = CASES[name]
     knowledge = default_knowledge()
     evenings = {day: {"minutes": 25, "start": "19:00"} for day in ("mon", "wed", "fri")}
-    request = parse_request({"week_start": monday, "timezone": zone, "runs": runs,
+    request = parse_request({"week_start": monday, "timezone": zone, "wake_time": "00:00", "runs": runs,
                              "available": {**evenings, **available}, "weak_areas": ["core", "hamstrings"],
                              "equipment": ["band", "strap"]},
                             knowledge.vocabulary)

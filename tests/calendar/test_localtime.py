@@ -98,7 +98,7 @@ def test_lead_moves_the_named_start_with_its_warm_up():
 
 
 def test_a_request_is_moved_out_of_the_change_with_one_sentence_per_move_and_is_unchanged_otherwise():
-    request = parse_request({"week_start": "2027-03-22", "timezone": "Europe/Berlin",
+    request = parse_request({"week_start": "2027-03-22", "timezone": "Europe/Berlin", "wake_time": "00:00",
                              "runs": [{"day": "sun", "kind": "easy", "minutes": 30, "start": "02:15"},
                                       {"day": "tue", "kind": "easy", "minutes": 30, "start": "07:00"}],
                              "available": {"sun": {"minutes": 20, "start": "03:05"},
