@@ -36,42 +36,48 @@ def exercise_limits(request: PlanRequest, status: PainStatus, caution: bool, rul
     return ExerciseLimits(level, flare, tuple(why))
 
 
-def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
-            day_index: int, start: int, rules: Rules) -> bool:
-    """Whether an exercise may be done on a day from a start time: equipment, level, flare, R4, R8."""
+def refusal(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
+            day_index: int, start: int, rules: Rules) -> str | None:
+    """Why an exercise may not be done on a day from a start time (a rule id, or "level", "flare",
+    "equipment"), or None when it may."""
     if ex.level > limits.max_level:
-        return False
+        return "level"
     if limits.flare_safe_only and not ex.flare_safe:
-        return False
+        return "flare"
     if not set(ex.equipment) <= set(request.equipment):
-        return False
+        return "equipment"
     # R1: an item marked as unsuitable with a caution answer (e.g. straight-leg stretches with sciatica) or a
     # health fact (no foam-roller spinal work with osteoporosis, no pigeon with knee pain)
     if set(ex.avoid_with) & {*request.screening.cautions, *request.health}:
-        return False
+        return "R1"
     # R8: no flexion-biased items within 1–2 h of waking (Snook 1998).
     if ex.flexion and start < minutes_of(request.wake_time) + rules.routine.flexion_after_waking:
-        return False
+        return "R8"
     # R15: no static hamstring stretching shortly before a long or quality run the same day
     today = frames[day_index]
     if ex.kind == "stretch" and ex.category == "hamstrings" and today.hard and today.run_start is not None \
             and start < today.run_start:
-        return False
+        return "R15"
     # R4: no level-3 lower-limb work the day before a long or quality run; Nordic-type items >= N h before.
     if ex.load_group == "lower_limb":
         if ex.level >= 3 and day_index + 1 < 7 and frames[day_index + 1].hard:
-            return False
+            return "R4"
         # R5/R15: run, then strength — loaded leg work comes after the day's run, never before it
-        today = frames[day_index]
         if ex.loaded and today.run_start is not None and start < today.run_start:
-            return False
+            return "R5"
         if ex.hours_before_hard_run:
             # the session may start anywhere in the day's window: count from its latest possible start
             latest = start + frames[day_index].window_minutes
             hours = hours_until_next_hard_run(frames, day_index, latest, request.timezone)
             if hours is not None and hours < ex.hours_before_hard_run:
-                return False
-    return True
+                return "R4"
+    return None
+
+
+def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
+            day_index: int, start: int, rules: Rules) -> bool:
+    """Whether an exercise may be done on a day from a start time: equipment, level, flare, R1, R4, R5, R8."""
+    return refusal(ex, request, limits, frames, day_index, start, rules) is None
 
 
 def eligible(catalogue: Catalogue, category: str, request: PlanRequest, limits: ExerciseLimits,

@@ -2,58 +2,122 @@
 
 from __future__ import annotations
 
-from planner.catalogue import Exercise
-from planner.eligibility import eligible, exercise_limits
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from planner.catalogue import Catalogue, Exercise
+from planner.context import Boundary, PlanContext, Reference, boundary_of, reference_of
+from planner.eligibility import ExerciseLimits, eligible, exercise_limits, refusal
 from planner.frames import DayFrame, day_frames
+from planner.history import Derived, derive
 from planner.knowledge import Knowledge, default_knowledge
+from planner.ladder import LadderState, ladder_state
 from planner.localtime import clear_of_clock_changes
+from planner.log import Log
 from planner.notices import dropped_notices, history_notice, pain_notice, stop_referral, warnings
-from planner.pain import pain_status
+from planner.pain import PainAssessment, pain_status
 from planner.plan import SESSION_KINDS, Day, ExerciseDose, Item, Penalty, Plan, Referral
-from planner.request import AREAS, DAY_NAMES, WEEKDAYS, PlanRequest, clock, minutes_of
+from planner.request import AREAS, DAY_NAMES, WEEKDAYS, PlanRequest, clock, minutes_of, zone
 from planner.rules import PainStatus, Rules
 from planner.screening import screen
 from planner.solver import AREA_LABELS, SessionChoice, WeekInstance, WeekModel, WeekSolution
+from planner.solver.replan import CHANGE_RULE
 from planner.volume import fit_runs_to_cap, run_limits, weekly_run_cap
+from planner.weekly import (
+    Refusal,
+    across_boundary,
+    changes,
+    check_moves,
+    frozen_parts,
+    ladder_runs,
+    moved_request,
+    no_quality,
+)
+
+
+@dataclass(frozen=True)
+class Week:
+    """What the program adds to a week's instance: the ladder, the week before, the published week."""
+
+    ladder: LadderState | None = None
+    boundary: Boundary | None = None
+    reference: Reference | None = None
 
 
 def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatus,
-                   caution: bool, label: str | None = None) -> WeekInstance:
+                   caution: bool, label: str | None = None, week: Week | None = None) -> WeekInstance:
     """Reduce a request to the solver's numbers and allowed sets (pure; no solving)."""
-    rules = knowledge.rules
-    weekly_cap, weekly_why = weekly_run_cap(request, status, rules, label)
-    all_runs = fit_runs_to_cap(run_limits(request, status, rules, label), weekly_cap, rules)
+    rules, catalogue, week = knowledge.rules, knowledge.catalogue, week or Week()
+    ladder = week.ladder
+    if ladder is not None and not ladder.graduated:
+        weekly_cap, weekly_why = None, None     # the ladder sets the running, not the weekly caps
+        all_runs = ladder_runs(request, ladder, week.boundary, rules)
+    else:
+        weekly_cap, weekly_why = weekly_run_cap(request, status, rules, label)
+        all_runs = run_limits(request, status, rules, label)
+        if ladder is not None:
+            all_runs = no_quality(all_runs, f"After the return-to-run ladder: {ladder.next}")
+    earliest: dict[tuple[int, str], int] = {}
+    if week.boundary is not None:
+        all_runs, earliest = across_boundary(all_runs, week.boundary, request, rules)
+    fixed: dict[tuple[int, str], tuple[Exercise, ...]] = {}
+    if week.reference is not None:
+        fixed, all_runs = frozen_parts(week.reference, request, catalogue, all_runs)
+    all_runs = fit_runs_to_cap(all_runs, weekly_cap, rules)
     runs = [lim for lim in all_runs if lim.dropped is None]
     frames = day_frames(request, all_runs, rules)
     limits = exercise_limits(request, status, caution, rules)
     options: dict[tuple[int, str], tuple[Exercise, ...]] = {}
+    why_not: dict[tuple[int, str], str] = {}
+    frozen = week.reference.frozen if week.reference is not None else 0
     for frame in frames:
-        if frame.rule_budget < rules.budget.session_min:
-            continue
         for kind in SESSION_KINDS:
-            allowed = eligible(knowledge.catalogue, kind, request, limits, frames, frame.index,
-                               frame.window_start, rules)
+            if (frame.index, kind) in fixed:
+                options[frame.index, kind] = fixed[frame.index, kind]
+                continue
+            if frame.index < frozen or frame.rule_budget < rules.budget.session_min:
+                continue
+            allowed = eligible(catalogue, kind, request, limits, frames, frame.index, frame.window_start, rules)
             if len(allowed) >= rules.budget.exercises_min:
                 options[frame.index, kind] = tuple(allowed)
+            elif week.reference is not None:
+                why_not[frame.index, kind] = refusal_words(catalogue, kind, request, limits, frames, frame, rules)
+    if week.reference is not None:
+        check_moves(week.reference, options, why_not)
     return WeekInstance(request=request, rules=rules, frames=tuple(frames), runs=tuple(runs),
                         weekly_cap=weekly_cap, weekly_why=weekly_why, limits=limits, options=options,
                         weak=frozenset(request.weak_areas),
-                        dropped=tuple(lim for lim in all_runs if lim.dropped is not None))
+                        dropped=tuple(lim for lim in all_runs if lim.dropped is not None),
+                        fixed_sets=fixed, reference=week.reference, earliest_loaded=earliest)
 
 
-def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
-    """Plan a week for a validated request; never raises for a valid request."""
+def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
+              context: PlanContext | None = None) -> Plan:
+    """Plan a week for a validated request — with a log, the published week (re-plan, pins, moves) and the
+    week before when the context has them. Never raises for a valid request, except `Refusal` for a pin or
+    move that a hard rule forbids."""
     knowledge = knowledge or default_knowledge()
+    ctx = context or PlanContext()
     rules = knowledge.rules
     base = dict(week_start=request.week_start, timezone=request.timezone, name=request.name)
+    typed = request
+    today = ctx.today or request.week_start - dt.timedelta(days=1)
+    derived = None
+    if ctx.log is not None:
+        derived = derive(typed, ctx.log, today, rules)
+        request = derived.apply(typed)
+    program = dict(history=derived.to_dict() if derived else None)
     screening = screen([*request.screening.red_flags, *request.screening.cautions], knowledge.screening)
     if screening.outcome in ("refer_urgent", "refer_soon"):
         referral = Referral("urgent" if screening.outcome == "refer_urgent" else "soon", screening.title,
                             screening.advice, tuple(q.text for q in screening.questions))
-        return Plan("referred", "STOP", referral=referral, sources=_sources(rules, ["R1"]), **base)
+        return Plan("referred", "STOP", referral=referral, sources=_sources(rules, ["R1"]), **program, **base)
     pain = pain_status(request.pain, rules)
     if pain.status == "STOP":
-        return Plan("referred", "STOP", referral=stop_referral(pain), sources=_sources(rules, ["R13"]), **base)
+        return Plan("referred", "STOP", referral=stop_referral(pain), sources=_sources(rules, ["R13"]),
+                    **program, **base)
+    ladder = ladder_state(typed, ctx.log or Log(), today, rules)
     caution = screening.outcome == "caution"
     status: PainStatus = pain.status
     label = None
@@ -63,31 +127,105 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None) -> Plan:
     # DST (planner/localtime.py): no run or window in an hour the clocks skip or repeat; say what moved
     request, moved = clear_of_clock_changes(request, rules.routine.warm_up_minutes,
                                             rules.routine.cool_down_minutes)
-    inst = build_instance(request, knowledge, status, caution, label)
-    lead = [n for n in (history_notice(request, rules),) if n] + warnings(request, rules) + list(moved)
-    lead += dropped_notices(list(inst.dropped))
+    reference = None
+    if ctx.published is not None:
+        reference = reference_of(ctx.published, request.week_start, ctx.today, ctx.log, ctx.pins, ctx.moves)
+        request = moved_request(request, reference)
+    boundary = boundary_of(ctx.before, knowledge.catalogue, zone(request.timezone)) if ctx.before else None
+    week = Week(ladder, boundary, reference)
+    inst = build_instance(request, knowledge, status, caution, label, week)
+    lead = [n for n in (history_notice(request, rules) if derived is None else None,) if n]
+    lead += warnings(request, rules) + list(moved) + ladder_notices(ladder) + dropped_notices(list(inst.dropped))
     if caution:
         lead.append(f"{screening.title}. {screening.advice} You told us: "
                     + "; ".join(q.text for q in screening.questions) + ".")
+    program["ladder"] = ladder.to_dict() if ladder else None
     solution = WeekModel(inst).solve()
+    if solution.status == "infeasible" and reference is not None and (ctx.pins or ctx.moves):
+        raise Refusal(blocking_rule(inst, ctx))
     if solution.status == "infeasible":
         from planner.explain import explain
         explanation = explain(inst)
         return Plan("infeasible", pain.status, explanation=explanation, notices=tuple(lead),
-                    sources=_sources(rules, explanation.rules), **base)
+                    sources=_sources(rules, explanation.rules), **program, **base)
     if solution.status == "unknown":
         lead.append("The planner ran out of time before finding any plan for this week; "
                     "try fewer weak areas or more spare time.")
-        return Plan("infeasible", pain.status, notices=tuple(lead), **base)
+        return Plan("infeasible", pain.status, notices=tuple(lead), **program, **base)
     days, day_notes = _days(inst, solution, knowledge, status, caution)
+    if reference is not None:
+        days[:reference.frozen] = reference.days[:reference.frozen]      # the days before today stay as they were
+        program["changes"] = changes(reference.days, days, reference.frozen, replan_cause(ctx, derived, pain))
     requested = sum(r.minutes for r in request.runs)
-    planned = sum(solution.run_minutes.values())
+    planned = sum(i.minutes for d in days for i in d.items if i.kind == "run")
     notices = [pain_notice(pain, status, caution, inst.limits, rules, requested, planned), *lead, *day_notes]
-    penalties = tuple(Penalty(p.rule, p.label, p.cost) for p in solution.penalties)
+    penalties = tuple(Penalty(p.rule, p.label, p.cost) for p in solution.penalties if p.rule != CHANGE_RULE)
     used = sorted({rule for day in days for item in day.items for rule in item.rules}
                   | {p.rule for p in penalties} | {"R13"})
     return Plan(solution.status, pain.status, days=tuple(days), notices=tuple(notices),
-                sources=_sources(rules, used), penalties=penalties, objective=solution.objective, **base)
+                sources=_sources(rules, used), penalties=penalties, objective=solution.objective, **program, **base)
+
+
+def blocking_rule(inst: WeekInstance, ctx: PlanContext) -> str:
+    """The hard rule a pin or move breaks, in words: the first rule family whose absence makes the week
+    feasible (R2 spacing of loaded work, R10 days off, or the time the runner has)."""
+    what = ", ".join([*(f"keeping {k}" for k in ctx.pins), *(f"moving {k} to {DAY_NAMES[d]}" for k, d in ctx.moves)])
+    for family, words in (("R2", "R2 — loaded strength for the same muscles needs 48 h between sessions"),
+                          ("R10", "R10 — at least one day a week without loaded strength")):
+        if WeekModel(inst, objective=False, skip=frozenset({family})).solve().status != "infeasible":
+            return f"Not possible ({what}): {words}."
+    if WeekModel(inst, objective=False, time_slack=True).solve().status != "infeasible":
+        return f"Not possible ({what}): it does not fit the time you have that day (R11)."
+    return f"Not possible ({what}): the rest of the week could not be planned around it."
+
+
+def replan_cause(ctx: PlanContext, derived: Derived | None, pain: PainAssessment) -> str:
+    """Why the re-plan changes what it changes, in one sentence."""
+    if ctx.moves:
+        return "You moved " + ", ".join(f"{k} to {DAY_NAMES[d]}" for k, d in ctx.moves) + "."
+    published = (ctx.published or {}).get("pain_status")
+    if published and published != pain.status:
+        return f"Pain status now {pain.status} ({pain.because}), was {published}."
+    if derived is not None and any(derived.skipped.get("this_week", ())):
+        return "Re-planned around what you skipped this week."
+    return "Re-planned from your latest check-ins."
+
+
+def refusal_words(catalogue: Catalogue, kind: str, request: PlanRequest, limits: ExerciseLimits,
+                  frames: list[DayFrame], frame: DayFrame, rules: Rules) -> str:
+    """Why no session of a kind can go on a day, from the most common reason its exercises are refused."""
+    found = [refusal(ex, request, limits, frames, frame.index, frame.window_start, rules)
+             for ex in catalogue.in_category(kind)]
+    counts = Counter(r for r in found if r)
+    if frame.rule_budget < rules.budget.session_min:
+        return "no time for extra work that day (R11)"
+    if not counts:
+        return "too few of its exercises fit that day"
+    top = counts.most_common(1)[0][0]
+    return REFUSALS.get(top, top)
+
+
+REFUSALS = {
+    "R4": "R4 — no heavy leg work the day before a long or quality run",
+    "R5": "R5 — loaded leg work comes after the day's run, not before it",
+    "R8": "R8 — no bending-forward exercises within 2 h of waking",
+    "R15": "R15 — no static hamstring stretching before a hard run",
+    "R1": "your screening answers or health facts rule its exercises out",
+    "level": "this week's pain status or your level rules its exercises out",
+    "flare": "only flare-safe exercises this week",
+    "equipment": "its exercises need equipment you don't have",
+}
+
+
+def ladder_notices(ladder: LadderState | None) -> list[str]:
+    """The ladder's level and next step, once for the week."""
+    if ladder is None:
+        return []
+    if ladder.graduated:
+        return [f"Return-to-run ladder finished: easy runs with normal progression. {ladder.next}"]
+    return [f"Return-to-run ladder {ladder.level} ({ladder.name}): {ladder.shape} — up to "
+            f"{ladder.sessions_per_week} sessions this week, never on consecutive days. {ladder.reason} "
+            f"Next: {ladder.next}."]
 
 
 def _sources(rules: Rules, ids: list[str] | tuple[str, ...]) -> dict[str, str]:
@@ -134,7 +272,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
         d = frame.index
         lim = limit_of.get(frame.day)
         if lim is not None and frame.run_start is not None:
-            planned = sol.run_minutes[frame.day]
+            planned = lim.exact_minutes or sol.run_minutes[frame.day]
             article = "an" if lim.requested_kind[0] in "aeiou" else "a"
             reasons = [f"You asked for {article} {lim.requested_kind} run of {lim.requested_minutes} min."]
             reasons += lim.reasons
@@ -142,7 +280,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
             if planned < lim.max_minutes and weekly_why:
                 reasons.append(weekly_why + f" This week: at most {weekly_cap} min in all.")
                 rule_ids.append("R12")
-            if lim.kind == "easy" and status == "GREEN":
+            if lim.kind == "easy" and status == "GREEN" and not lim.intervals:
                 reasons.append("Optional cue: try a 5–10 % higher step rate on this easy run "
                                "(not a fixed 180).")
                 rule_ids.append("R14")
@@ -154,7 +292,8 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
                               ("A dynamic warm-up before the run, for comfort and readiness.",), ("R9",)))
             items.append(Item(f"{frame.day}-run", "run", start, planned, (), tuple(reasons),
                               tuple(dict.fromkeys(rule_ids)), run_kind=lim.kind,
-                              requested_minutes=lim.requested_minutes, requested_run_kind=lim.requested_kind))
+                              requested_minutes=lim.requested_minutes, requested_run_kind=lim.requested_kind,
+                              intervals=lim.intervals))
             cool_start = start + planned
             cool_options = eligible(knowledge.catalogue, "cool_down", request, inst.limits, list(inst.frames), d,
                                       cool_start, rules)
@@ -254,4 +393,4 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
     return tuple(reasons), tuple(dict.fromkeys(rule_ids))
 
 
-__all__ = ["build_instance", "make_plan", "AREAS", "WEEKDAYS", "DAY_NAMES"]
+__all__ = ["build_instance", "make_plan", "Refusal", "Week", "AREAS", "WEEKDAYS", "DAY_NAMES"]

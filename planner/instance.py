@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from planner.catalogue import Exercise
+from planner.context import Reference
 from planner.eligibility import ExerciseLimits
 from planner.frames import DayFrame
 from planner.request import PlanRequest
@@ -33,6 +34,11 @@ class WeekInstance:
     options: dict[tuple[int, str], tuple[Exercise, ...]]   # (day index, session kind) -> allowed exercises
     weak: frozenset[str]
     dropped: tuple[RunLimit, ...] = ()   # requested runs the rules leave out this week (with their reasons)
+    # re-planning and the week boundary (planner.context): sessions that must be exactly these exercises (days
+    # before today, pins), the published week, and the earliest local start of loaded work per (day, group)
+    fixed_sets: dict[tuple[int, str], tuple[Exercise, ...]] = field(default_factory=dict)
+    reference: Reference | None = None
+    earliest_loaded: dict[tuple[int, str], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ class Item:
     run_kind: str | None = None
     requested_minutes: int | None = None
     requested_run_kind: str | None = None
+    intervals: str | None = None      # a return-to-run ladder session: "10 × (run 1 min / walk 2 min)"
 
     @property
     def end(self) -> int:
@@ -77,6 +78,8 @@ class Item:
             out["requested_minutes"] = self.requested_minutes
             if self.requested_run_kind and self.requested_run_kind != self.run_kind:
                 out["requested_run_kind"] = self.requested_run_kind
+            if self.intervals:
+                out["intervals"] = self.intervals
         out["exercises"] = [e.to_dict() for e in self.exercises]
         out["reasons"] = list(self.reasons)
         out["rules"] = list(self.rules)
@@ -231,6 +234,21 @@ class Penalty:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One difference between a re-planned week and the week as it was published (Contract 6)."""
+
+    key: str
+    change: Literal["moved", "shortened", "lengthened", "changed", "removed", "added"]
+    before: str | None    # "Tue 19:00, 16 min" (None when added)
+    after: str | None     # (None when removed)
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "change": self.change, "from": self.before, "to": self.after,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class Plan:
     """Contract 2: the planned week, or why there is none."""
 
@@ -246,6 +264,9 @@ class Plan:
     penalties: tuple[Penalty, ...] = ()
     objective: int | None = None
     name: str = ""
+    history: dict[str, Any] | None = None      # what the log tells, with reasons (Contract 6)
+    ladder: dict[str, Any] | None = None       # the return-to-run ladder level, when on it
+    changes: tuple[Change, ...] = ()           # re-plans: what moved since the published week, and why
 
     @property
     def has_week(self) -> bool:
@@ -286,5 +307,27 @@ class Plan:
             "sources": dict(self.sources),
             "penalties": [p.to_dict() for p in self.penalties],
             "objective": self.objective,
+            "history": self.history,
+            "ladder": self.ladder,
+            "changes": [c.to_dict() for c in self.changes],
             "disclaimer": DISCLAIMER,
         }
+
+
+def days_from_dict(days: list[dict[str, Any]]) -> tuple[Day, ...]:
+    """The days of a Contract-2 plan back as Day objects (a published week, kept as it was)."""
+    out = []
+    for day in days:
+        items = []
+        for i in day.get("items", []):
+            h, m = (int(x) for x in i["start"].split(":"))
+            items.append(Item(
+                key=i["key"], kind=i["kind"], start=h * 60 + m, minutes=i["minutes"],
+                exercises=tuple(ExerciseDose(e["id"], e["name"], e["dose"], e["minutes"], e.get("cue", ""),
+                                             tuple(e.get("cautions", [])), e.get("effort", ""))
+                                for e in i.get("exercises", [])),
+                reasons=tuple(i.get("reasons", [])), rules=tuple(i.get("rules", [])), run_kind=i.get("run_kind"),
+                requested_minutes=i.get("requested_minutes"), requested_run_kind=i.get("requested_run_kind"),
+                intervals=i.get("intervals")))
+        out.append(Day(dt.date.fromisoformat(day["date"]), day["weekday"], tuple(items)))
+    return tuple(out)

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -35,6 +35,7 @@ class ItemOut(_Closed):
     run_kind: Literal["easy", "long", "quality"] | None = None
     requested_minutes: int | None = None
     requested_run_kind: Literal["easy", "long", "quality"] | None = None
+    intervals: str | None = Field(default=None, description="A return-to-run ladder session's walk-run shape")
     exercises: list[ExerciseOut]
     reasons: list[str]
     rules: list[str]
@@ -88,6 +89,16 @@ class PenaltyOut(_Closed):
     cost: int
 
 
+class ChangeOut(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    key: str
+    change: Literal["moved", "shortened", "lengthened", "changed", "removed", "added"]
+    from_: str | None = Field(alias="from")
+    to: str | None
+    reason: str
+
+
 class PlanResponse(_Closed):
     """Contract 2: the planned week, or why there is none."""
 
@@ -104,6 +115,9 @@ class PlanResponse(_Closed):
     sources: dict[str, str]
     penalties: list[PenaltyOut]
     objective: int | None
+    history: dict[str, Any] | None = Field(description="What the check-in log tells (Contract 6), with reasons")
+    ladder: dict[str, Any] | None = Field(description="The return-to-run ladder level, when the runner is on it")
+    changes: list[ChangeOut] = Field(description="Re-plans: what changed since the published week, and why")
     disclaimer: str
 
 

@@ -22,6 +22,9 @@ class RunLimit:
     reasons: tuple[str, ...]
     rules: tuple[str, ...]
     dropped: str | None = None
+    fixed: bool = False               # exactly max_minutes: a ladder session, a day before today, a pinned run
+    intervals: str | None = None      # a ladder session's walk-run shape
+    exact_minutes: int | None = None  # a ladder session's real minutes (max_minutes is them rounded up to a step)
 
 
 def _floor_step(minutes: float, step: int) -> int:

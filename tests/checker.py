@@ -290,8 +290,43 @@ class _Check:
         self._weak_areas(items)
         self._summary(items)
 
+    def _ladder_runs(self, items: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+        """A return-to-run ladder week (DOMAIN §2, data/ladder.toml): walk-run sessions of one level's minutes
+        on requested days at the asked start, at most N a week, never on consecutive days; a left-out run
+        is named in a notice."""
+        with (DATA / "ladder.toml").open("rb") as fh:
+            ladder = tomllib.load(fh)
+        minutes = {lv["id"]: lv["minutes"] for lv in ladder["level"]}
+        level = (self.plan.get("ladder") or {}).get("level")
+        requested = {r["day"]: r for r in self.request.get("runs", [])}
+        planned: dict[str, dict[str, Any]] = {}
+        for day, its in items.items():
+            runs = [i for i in its if i.get("kind") == "run"]
+            if not runs:
+                if day in requested and not any(DAY_NAMES[day] in n for n in self.plan.get("notices") or []):
+                    self.bad("run", day, "a requested run is left out without a notice saying why")
+                continue
+            run = planned[day] = runs[0]
+            want = requested.get(day)
+            if want is None or run.get("start") != want["start"]:
+                self.bad("run", day, "a ladder session off the runner's run days or start times")
+            if not run.get("intervals") or run.get("minutes") != minutes.get(level):
+                self.bad("ladder", day, f"ladder session of {run.get('minutes')} min, level {level} has "
+                                        f"{minutes.get(level)}")
+            if run.get("run_kind") != "easy":
+                self.bad("ladder", day, "a ladder session is easy running")
+        days = [WEEKDAYS.index(d) for d in planned]
+        if len(days) > ladder["progress"]["sessions_per_week"]:
+            self.bad("ladder", None, f"{len(days)} ladder sessions in a week")
+        if any(b - a < ladder["progress"]["min_days_apart"] for a, b in zip(days, days[1:], strict=False)):
+            self.bad("ladder", None, "ladder sessions on consecutive days")
+        return planned
+
     def _runs(self, items: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
         """Runs only on the requested days, at the asked start, the right kind, minutes within the caps."""
+        ladder = self.plan.get("ladder")
+        if ladder and not ladder.get("graduated"):
+            return self._ladder_runs(items)
         caps = self.rules["caps"]
         requested = {r["day"]: r for r in self.request.get("runs", [])}
         history = self.request.get("history") or {}
@@ -316,6 +351,8 @@ class _Check:
             if run.get("requested_minutes") != want["minutes"]:
                 self.bad("run", day, f"requested_minutes {run.get('requested_minutes')} ≠ {want['minutes']}")
             kind = run_kind_after_pain(want["kind"], self.pain, history)
+            if ladder and kind == "quality":
+                kind = "easy"      # just off the ladder: easy running until 2 GREEN weeks
             if run.get("run_kind") != kind:
                 self.bad("R13", day, f"a {want['kind']} run planned as {run.get('run_kind')!r}, "
                                      f"{self.pain} pain gives {kind!r}")

@@ -63,6 +63,7 @@ def session_start(wm: WeekModel, d: int, kind: str) -> cp_model.LinearExprT:
               if (d, k) in wm.session_minutes]
     return wm.inst.frames[d].window_start + cp_model.LinearExpr.Sum(before)
 
+
 def add_r2_hours_apart(wm: WeekModel, group: str) -> None:
     """R2: loaded sessions for one muscle group start >= loaded_gap_hours apart in real time (DST-aware):
     Monday 21:30 and Wednesday 07:00 are two days apart but only 33.5 h."""
@@ -71,6 +72,12 @@ def add_r2_hours_apart(wm: WeekModel, group: str) -> None:
             for (d, k), choices in wm.template.items()}
     sets = {key: v for key, v in sets.items() if v}
     frames, zone = wm.inst.frames, ZoneInfo(wm.inst.request.timezone)
+    # across the week boundary: no loaded session before the earliest start the week before leaves
+    for (d, k), lits in sets.items():
+        earliest = wm.inst.earliest_loaded.get((d, group))
+        if earliest is not None:
+            for lit in lits:
+                wm.model.Add(session_start(wm, d, k) >= earliest).OnlyEnforceIf(lit)
     for (d1, k1), lits1 in sets.items():
         for (d2, k2), lits2 in sets.items():
             if d2 <= d1 or (d2 - d1 - 1) * 24 * 60 >= need:
@@ -120,9 +127,12 @@ def add_r12_run_volume(wm: WeekModel) -> None:
     the week's total within the weekly and two-week caps. A dropped run has no minutes."""
     caps, m = wm.inst.rules.caps, wm.model
     min_steps = max(1, -(-caps.min_run_minutes // caps.step_minutes))
+    fixed = {run.day: run.max_minutes // caps.step_minutes for run in wm.inst.runs if run.fixed}
     for day, steps in wm.steps.items():
         keep = wm.keep[day]
-        m.Add(steps >= min_steps).OnlyEnforceIf(keep)
+        # a fixed run (a ladder session, a day before today, a pinned run) has exactly its limit
+        lowest = fixed.get(day, min_steps)
+        m.Add(steps >= lowest).OnlyEnforceIf(keep)
         m.Add(steps == 0).OnlyEnforceIf(~keep)
     if wm.inst.weekly_cap is not None and wm.steps:
         m.Add(sum(wm.steps.values()) * caps.step_minutes <= wm.inst.weekly_cap)

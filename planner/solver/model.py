@@ -27,15 +27,16 @@ from planner.instance import (
 )
 from planner.plan import SESSION_KINDS
 from planner.request import DAY_NAMES
-from planner.solver import hard, soft
+from planner.solver import hard, replan, soft
 
 
 class WeekModel:
     """Builds the CP-SAT model of a WeekInstance: `_build_variables`, `_add_constraints`, `_add_objective`."""
 
     def __init__(self, inst: WeekInstance, *, wishes: Literal["fixed", "assumed"] = "fixed",
-                 objective: bool = True, time_slack: bool = False):
+                 objective: bool = True, time_slack: bool = False, skip: frozenset[str] = frozenset()):
         self.inst = inst
+        self.skip = skip      # hard rule families left out, only to name the one that refuses a pin or move
         self.model = cp_model.CpModel()
         self.wishes: dict[str, tuple[cp_model.IntVar, Wish]] = {}
         self.penalties: list[soft.Penalty] = []
@@ -78,10 +79,10 @@ class WeekModel:
         for (d, kind), exercises in inst.options.items():
             on = m.NewBoolVar(f"session[{d},{kind}]")
             self.on[d, kind] = on
-            choices = [(m.NewBoolVar(f"template[{d},{kind},{i}]"), t)
-                       for i, t in enumerate(session_templates(exercises, d, budget.exercises_min,
-                                                               budget.exercises_max, budget.session_min,
-                                                               budget.session_max))]
+            fixed = inst.fixed_sets.get((d, kind))
+            sets = [fixed] if fixed is not None else session_templates(
+                exercises, d, budget.exercises_min, budget.exercises_max, budget.session_min, budget.session_max)
+            choices = [(m.NewBoolVar(f"template[{d},{kind},{i}]"), t) for i, t in enumerate(sets)]
             self.template[d, kind] = choices
             for var, chosen in choices:
                 self.template_groups[var.Index()] = frozenset(e.load_group for e in chosen if e.loaded)
@@ -113,14 +114,19 @@ class WeekModel:
     # --- rule families ---------------------------------------------------------------------------------
     def _add_constraints(self, time_slack: bool) -> None:
         hard.add_session_shape(self)
-        hard.add_r2_loaded_strength(self)
-        hard.add_r10_days_off(self)
+        if "R2" not in self.skip:
+            hard.add_r2_loaded_strength(self)
+        if "R10" not in self.skip:
+            hard.add_r10_days_off(self)
         hard.add_r11_time_budget(self, time_slack)
         hard.add_r12_run_volume(self)
         hard.add_weak_area_minimums(self)
+        replan.add_fixed_and_moves(self)
 
     def _add_objective(self) -> None:
         soft.add_objective(self)
+        replan.add_change_penalties(self)
+        self.model.Minimize(sum(p.weight * p.term for p in self.penalties))
 
     # --- solving ---------------------------------------------------------------------------------------
     def solver(self, presolve: bool = True) -> cp_model.CpSolver:

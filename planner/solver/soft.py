@@ -102,4 +102,4 @@ def add_objective(wm: WeekModel) -> None:
             stacked = m.NewIntVar(0, len(ons) - 1, f"stacked[{frame.day}]")
             m.Add(stacked >= sum(ons) - 1)
             soft(wm, stacked, w.stacked_session, "spread", f"more than one session on {frame.name}")
-    m.Minimize(sum(p.weight * p.term for p in wm.penalties))
+

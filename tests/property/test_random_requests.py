@@ -488,10 +488,13 @@ def test_r2_the_48_hours_hold_across_the_autumn_clock_change_in_the_small_hours(
         assert [str(v) for v in check_plan(plan, raw) if v.rule == "R2"] == []
 
 
-def test_after_two_weeks_without_running_the_restart_allowance_still_applies():
+def test_after_two_weeks_without_running_the_week_starts_the_ladder_with_the_walk():
+    """The return-to-run ladder replaced the fixed restart allowance: two weeks off start at L0."""
     raw = {"week_start": "2026-11-30", "runs": [{"day": "tue", "kind": "easy", "minutes": 20, "start": "07:00"},
                                                  {"day": "sat", "kind": "easy", "minutes": 20, "start": "09:00"}],
            "history": {"last_week_run_minutes": 0, "week_before_last_run_minutes": 0}}
     plan = solve(raw)
-    assert plan["status"] == "optimal"
-    assert sum(i["minutes"] for d in plan["days"] for i in d["items"] if i["kind"] == "run") == 40
+    assert plan["status"] == "optimal" and plan["ladder"]["level"] == "L0"
+    runs = [i for d in plan["days"] for i in d["items"] if i["kind"] == "run"]
+    assert runs and all(i["intervals"] and i["minutes"] == 30 for i in runs)
+    assert check_plan(plan, raw) == []

@@ -119,10 +119,19 @@ def test_red_always_cuts_even_after_a_week_off():
     off = {"longest_run_30d_minutes": 60, "last_week_run_minutes": 0}
     week = [{"day": "tue", "kind": "easy", "minutes": 40, "start": "07:00"},
             {"day": "sat", "kind": "easy", "minutes": 40, "start": "09:00"}]
-    green = sum(r["minutes"] for r in runs(plan_of(request(history=off, runs=week))).values())
-    red = sum(r["minutes"] for r in runs(plan_of(request(history=off, runs=week,
-                                                         pain={"during_run": 6}))).values())
-    assert red < green
+    green = plan_of(request(history=off, runs=week))
+    red = plan_of(request(history=off, runs=week, pain={"during_run": 6}))
+    # after a week off both climb the return-to-run ladder from the walk: RED never runs more than GREEN
+    assert red["ladder"]["run_minutes"] <= green["ladder"]["run_minutes"] == 0
+    assert sum(r["minutes"] for r in runs(red).values()) <= sum(r["minutes"] for r in runs(green).values())
+
+
+def test_red_cuts_the_week_to_about_half_of_its_baseline():
+    week = [{"day": "tue", "kind": "easy", "minutes": 40, "start": "07:00"},
+            {"day": "sat", "kind": "easy", "minutes": 40, "start": "09:00"}]
+    red = plan_of(request(history={"longest_run_30d_minutes": 60, "last_week_run_minutes": 60}, runs=week,
+                          pain={"during_run": 6}))
+    assert sum(r["minutes"] for r in runs(red).values()) <= 30
 
 
 # 5. Novice long runs can never grow
