@@ -4,6 +4,7 @@ dropped runs and advice for STOP weeks. Every text is built from the numbers the
 from __future__ import annotations
 
 from planner.eligibility import ExerciseLimits
+from planner.ladder import LadderState
 from planner.pain import PainAssessment
 from planner.plan import Referral
 from planner.request import DAY_NAMES, WEEKDAYS, PlanRequest
@@ -92,3 +93,14 @@ def dropped_notices(limits: list[RunLimit]) -> list[str]:
     """One sentence per requested run that the rules leave out this week."""
     return [f"Your {lim.requested_kind} run on {DAY_NAMES[lim.day]} is not planned this week: {lim.dropped}."
             for lim in limits if lim.dropped]
+
+
+def ladder_notices(ladder: LadderState | None) -> list[str]:
+    """The ladder's level and next step, once for the week."""
+    if ladder is None:
+        return []
+    if ladder.graduated:
+        return [f"Return-to-run ladder finished: easy runs with normal progression. {ladder.next}"]
+    return [f"Return-to-run ladder {ladder.level} ({ladder.name}): {ladder.shape} — up to "
+            f"{ladder.sessions_per_week} sessions this week, never on consecutive days. {ladder.reason} "
+            f"Next: {ladder.next}."]
