@@ -14,9 +14,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+from planner.context import PlanContext
 from planner.datafile import DataError
 from planner.plan import DISCLAIMER, Plan
-from planner.request import DAY_NAMES, RequestError, clock, parse_json, parse_toml
+from planner.request import DAY_NAMES, PlanRequest, RequestError, clock, parse_json, parse_toml
 
 EXIT_OK, EXIT_INVALID, EXIT_REFERRED, EXIT_INFEASIBLE = 0, 2, 3, 4
 
@@ -79,6 +80,39 @@ def render_table(plan: Plan, library: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+def _context(args: argparse.Namespace, request: PlanRequest) -> PlanContext:
+    """--log, --previous, --today, --pin and --move as the engine's PlanContext (Contract 6)."""
+    from planner.log import parse_log_json, parse_log_toml
+    log = None
+    if args.log is not None:
+        text = args.log.read_text(encoding="utf-8")
+        parse = parse_log_toml if args.log.suffix.lower() == ".toml" else parse_log_json
+        log = parse(text, today=args.today)
+    published = before = None
+    if args.previous is not None:
+        previous = json.loads(args.previous.read_text(encoding="utf-8"))
+        if not isinstance(previous, dict) or "week_start" not in previous:
+            raise ValueError(f"{args.previous}: not a plan (Contract 2)")
+        monday = dt.date.fromisoformat(previous["week_start"])
+        if monday == request.week_start:
+            published = previous
+        elif monday == request.week_start - dt.timedelta(days=7):
+            before = previous
+        else:
+            raise ValueError(f"--previous: the plan is for the week of {monday}, neither this week nor the one "
+                             "before")
+    moves = []
+    for text in args.move:
+        key, _, day = text.partition("=")
+        if day not in DAY_NAMES:
+            raise ValueError(f"--move {text}: use KEY=DAY, DAY one of {', '.join(DAY_NAMES)}")
+        moves.append((key, day))
+    if (args.pin or moves) and published is None:
+        raise ValueError("--pin and --move need --previous with this week's published plan")
+    return PlanContext(log=log, today=args.today, published=published, before=before, pins=tuple(args.pin),
+                       moves=tuple(moves))
+
+
 def _uid_base(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()[:20] + ".cli.backstride"
 
@@ -91,7 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("request", type=Path, help="REQUEST.json or REQUEST.toml")
     p.add_argument("--format", choices=("table", "json", "ics"), default="table")
     p.add_argument("--output", type=Path, help="write here instead of standard output")
-    p.add_argument("--weeks", type=int, default=1, help="with --format ics: repeat over N weeks (1–12)")
+    p.add_argument("--weeks", type=int, default=1,
+                   help="with --format ics: N weeks (1–12), each planned from the expected progression")
+    p.add_argument("--log", type=Path, help="LOG.json or LOG.toml: check-ins (Contract 5)")
+    p.add_argument("--previous", type=Path,
+                   help="PLAN.json: this week's published plan (re-plan from --today) or the week before's")
+    p.add_argument("--today", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: the day before the week)")
+    p.add_argument("--pin", action="append", default=[], metavar="KEY", help="keep this item as it is")
+    p.add_argument("--move", action="append", default=[], metavar="KEY=DAY", help="move a session or run")
     args = parser.parse_args(argv)
 
     try:
@@ -120,7 +161,17 @@ def main(argv: list[str] | None = None) -> int:
         print("planner: --weeks: must be between 1 and 12", file=sys.stderr)
         return EXIT_INVALID
 
-    plan = make_plan(request, knowledge)
+    try:
+        context = _context(args, request)
+    except (RequestError, ValueError, OSError) as exc:
+        print(f"planner: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    from planner.weekly import Refusal
+    try:
+        plan = make_plan(request, knowledge, context)
+    except Refusal as exc:
+        print(f"planner: {exc}", file=sys.stderr)
+        return EXIT_INVALID
     if args.format == "json":
         text: str | bytes = json.dumps(plan.to_dict(), indent=2, ensure_ascii=False) + "\n"
     elif args.format == "ics":
@@ -130,8 +181,12 @@ def main(argv: list[str] | None = None) -> int:
             print("planner: --weeks: a week planned around pain or a caution answer is for this week only; "
                   "check your pain and plan again next week", file=sys.stderr)
             return EXIT_INVALID
+        later = []
+        if args.weeks > 1:
+            from planner.progression import plan_ahead
+            later = [p.to_dict() for p in plan_ahead(request, knowledge, args.weeks, context.log, context.today)[1:]]
         text = build_calendar(week, uid_base=_uid_base(raw), stamp=dt.datetime.now(dt.UTC),
-                              reminder_minutes=request.reminder_minutes, weeks=args.weeks)
+                              reminder_minutes=request.reminder_minutes, later=later)
     else:
         text = render_table(plan, (os.environ.get("PUBLIC_URL") or "").rstrip("/") or None)
     if args.output:

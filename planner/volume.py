@@ -140,20 +140,23 @@ def weekly_run_cap(request: PlanRequest, status: PainStatus, rules: Rules,
 
 
 def fit_runs_to_cap(limits: list[RunLimit], cap: int | None, rules: Rules) -> list[RunLimit]:
-    """When the week's cap leaves room for fewer useful runs than asked, keep the long run first, then the
-    longest requested (earlier day on a tie), and drop the rest with the reason."""
+    """When the week's cap leaves room for fewer useful runs than asked, keep the fixed runs (days already
+    past, pins, ladder sessions), then the long run, then the longest requested (earlier day on a tie), and
+    drop the rest with the reason."""
     floor = rules.caps.min_run_minutes
     kept = [lim for lim in limits if lim.dropped is None]
-    if cap is None or len(kept) * floor <= cap:
+    fixed = sum(lim.max_minutes for lim in kept if lim.fixed)
+    free = [lim for lim in kept if not lim.fixed]
+    if cap is None or fixed + len(free) * floor <= cap:
         return limits
-    room = cap // floor
-    order = sorted(kept, key=lambda lim: (lim.requested_kind != "long", -lim.requested_minutes,
+    room = max(0, cap - fixed) // floor
+    order = sorted(free, key=lambda lim: (lim.requested_kind != "long", -lim.requested_minutes,
                                           WEEKDAYS.index(lim.day)))
     keep = {lim.day for lim in order[:room]}
     out = []
     for lim in limits:
-        if lim.dropped is None and lim.day not in keep:
-            why = (f"this week's cap of {cap} min leaves room for {room} run{'s' if room != 1 else ''} of at "
+        if lim.dropped is None and not lim.fixed and lim.day not in keep:
+            why = (f"this week's cap of {cap} min leaves room for {room} more run{'s' if room != 1 else ''} of at "
                    f"least {floor} min; a brisk walk on {DAY_NAMES[lim.day]} instead is fine")
             lim = RunLimit(lim.day, lim.requested_kind, lim.kind, lim.requested_minutes, 0, lim.reasons,
                            lim.rules, why)

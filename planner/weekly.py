@@ -150,8 +150,9 @@ def _describe(day: Day, item: Item) -> str:
 
 def changes(before: tuple[Day, ...], after: list[Day], frozen: int, cause: str) -> tuple[Change, ...]:
     """What a re-plan changed on the days from today on, each with a reason."""
-    old = {i.key: (d, i) for d in before[frozen:] for i in d.items}
-    new = {i.key: (d, i) for d in after[frozen:] for i in d.items}
+    shown = ("run", *SESSION_KINDS)     # a run's warm-up and cool-down follow it: not reported on their own
+    old = {i.key: (d, i) for d in before[frozen:] for i in d.items if i.kind in shown}
+    new = {i.key: (d, i) for d in after[frozen:] for i in d.items if i.kind in shown}
     out: list[Change] = []
     gone = [k for k in old if k not in new]
     came = [k for k in new if k not in old]
@@ -164,10 +165,10 @@ def changes(before: tuple[Day, ...], after: list[Day], frozen: int, cause: str) 
     for key, (day, item) in new.items():
         if key in old:
             was = old[key][1]
-            if item.minutes != was.minutes and item.kind == "run":
+            if item.minutes != was.minutes:
                 kind = "shortened" if item.minutes < was.minutes else "lengthened"
-                out.append(Change(key, kind, _describe(*old[key]), _describe(day, item),
-                                  item.reasons[-1] if item.reasons else cause))
+                why = item.reasons[-1] if item.kind == "run" and item.reasons else cause
+                out.append(Change(key, kind, _describe(*old[key]), _describe(day, item), why))
             elif item.start != was.start:
                 out.append(Change(key, "moved", _describe(*old[key]), _describe(day, item), cause))
             elif [e.id for e in item.exercises] != [e.id for e in was.exercises] and item.kind in SESSION_KINDS:

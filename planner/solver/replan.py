@@ -83,7 +83,7 @@ def add_change_penalties(wm: WeekModel) -> None:
         m.AddHint(steps, min(was // step, run.max_minutes // step))
         if WEEKDAYS.index(run.day) < ref.frozen or run.fixed:
             continue
-        hi = run.max_minutes // step + 1
+        hi = max(run.max_minutes, was) // step + 1    # big enough for any difference either way
         differs = m.NewBoolVar(f"run_changed[{run.day}]")
         m.Add(steps - was // step <= hi * differs)
         m.Add(was // step - steps <= hi * differs)
