@@ -28,6 +28,7 @@ class PlanContext:
     before: dict[str, Any] | None = None        # the week before's plan (Contract 2), for the boundary
     pins: tuple[str, ...] = ()                  # item keys to keep as they are
     moves: tuple[tuple[str, str], ...] = ()     # (item key, weekday) to move a session to
+    minimal_change: bool = True                 # False: re-solve the days from today on freely (for comparison)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Reference:
     skipped: frozenset[str] = frozenset()                  # keys the log says were skipped (frozen days)
     pins: frozenset[str] = frozenset()
     moves: dict[str, str] = field(default_factory=dict)    # key -> weekday
+    weigh_changes: bool = True                             # the minimal-change penalties (re-planning)
 
     def key_of(self, d: int, kind: str) -> str:
         return f"{WEEKDAYS[d]}-{kind}"
@@ -57,7 +59,7 @@ class Boundary:
 
 
 def reference_of(published: dict[str, Any], week_start: dt.date, today: dt.date | None, log: Log | None,
-                 pins: tuple[str, ...], moves: tuple[tuple[str, str], ...]) -> Reference:
+                 pins: tuple[str, ...], moves: tuple[tuple[str, str], ...], weigh_changes: bool = True) -> Reference:
     """The reduced published week; `today` inside the week freezes the days before it."""
     days = days_from_dict(published.get("days") or [])
     frozen = 0 if today is None else max(0, min(7, (today - week_start).days))
@@ -71,7 +73,7 @@ def reference_of(published: dict[str, Any], week_start: dt.date, today: dt.date 
                 runs[day.weekday] = item.minutes
     skipped = frozenset(c.item for c in (log.effective() if log else ())
                         if c.status == "skipped" and week_start <= c.date < week_start + dt.timedelta(days=frozen))
-    return Reference(days, frozen, sessions, runs, skipped, frozenset(pins), dict(moves))
+    return Reference(days, frozen, sessions, runs, skipped, frozenset(pins), dict(moves), weigh_changes)
 
 
 def boundary_of(before: dict[str, Any], catalogue: Catalogue, zone: ZoneInfo) -> Boundary:

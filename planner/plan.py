@@ -53,7 +53,7 @@ class Item:
     run_kind: str | None = None
     requested_minutes: int | None = None
     requested_run_kind: str | None = None
-    intervals: str | None = None      # a return-to-run ladder session: "10 × (run 1 min / walk 2 min)"
+    intervals: tuple[tuple[int, int], ...] | None = None   # a ladder session's (run, walk) minutes, in order
 
     @property
     def end(self) -> int:
@@ -79,7 +79,7 @@ class Item:
             if self.requested_run_kind and self.requested_run_kind != self.run_kind:
                 out["requested_run_kind"] = self.requested_run_kind
             if self.intervals:
-                out["intervals"] = self.intervals
+                out["intervals"] = [list(pair) for pair in self.intervals]
         out["exercises"] = [e.to_dict() for e in self.exercises]
         out["reasons"] = list(self.reasons)
         out["rules"] = list(self.rules)
@@ -328,6 +328,6 @@ def days_from_dict(days: list[dict[str, Any]]) -> tuple[Day, ...]:
                                 for e in i.get("exercises", [])),
                 reasons=tuple(i.get("reasons", [])), rules=tuple(i.get("rules", [])), run_kind=i.get("run_kind"),
                 requested_minutes=i.get("requested_minutes"), requested_run_kind=i.get("requested_run_kind"),
-                intervals=i.get("intervals")))
+                intervals=tuple(tuple(p) for p in i["intervals"]) if i.get("intervals") else None))
         out.append(Day(dt.date.fromisoformat(day["date"]), day["weekday"], tuple(items)))
     return tuple(out)

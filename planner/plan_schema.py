@@ -35,7 +35,8 @@ class ItemOut(_Closed):
     run_kind: Literal["easy", "long", "quality"] | None = None
     requested_minutes: int | None = None
     requested_run_kind: Literal["easy", "long", "quality"] | None = None
-    intervals: str | None = Field(default=None, description="A return-to-run ladder session's walk-run shape")
+    intervals: list[list[int]] | None = Field(
+        default=None, description="A return-to-run ladder session: (run, walk) minutes of each interval, in order")
     exercises: list[ExerciseOut]
     reasons: list[str]
     rules: list[str]

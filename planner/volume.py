@@ -23,7 +23,7 @@ class RunLimit:
     rules: tuple[str, ...]
     dropped: str | None = None
     fixed: bool = False               # exactly max_minutes: a ladder session, a day before today, a pinned run
-    intervals: str | None = None      # a ladder session's walk-run shape
+    intervals: tuple[tuple[int, int], ...] | None = None   # a ladder session's (run, walk) minutes
     exact_minutes: int | None = None  # a ladder session's real minutes (max_minutes is them rounded up to a step)
 
 

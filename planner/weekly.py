@@ -40,7 +40,7 @@ def ladder_runs(request: PlanRequest, ladder: LadderState, boundary: Boundary | 
         reasons = (f"Return-to-run ladder {ladder.level} ({ladder.name}): {ladder.shape}, "
                    f"{ladder.minutes} min in all, whatever you asked. {ladder.next}.",)
         out.append(RunLimit(run.day, run.kind, "easy", run.minutes, -(-ladder.minutes // step) * step, reasons,
-                            ("wish", "ladder", "R12"), fixed=True, intervals=ladder.shape,
+                            ("wish", "ladder", "R12"), fixed=True, intervals=ladder.intervals,
                             exact_minutes=ladder.minutes))
     return out
 

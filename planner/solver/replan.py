@@ -54,7 +54,7 @@ def add_change_penalties(wm: WeekModel) -> None:
     """One penalty per changed (day, session kind) and per changed run length on the days from today on,
     weighted above the sum of every soft penalty's worst case: fewest changes first, then the best week."""
     inst, m, ref = wm.inst, wm.model, wm.inst.reference
-    if ref is None:
+    if ref is None or not ref.weigh_changes:
         return
     weight = 1 + sum(p.weight * _upper_bound(wm, p.term) for p in wm.penalties)
     step = inst.rules.caps.step_minutes
