@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from planner.catalogue import Exercise
 from planner.context import Boundary, PlanContext, Reference, boundary_of, reference_of
-from planner.eligibility import eligible, exercise_limits
+from planner.eligibility import eligible, exercise_limits, refusal
 from planner.frames import DayFrame, day_frames
 from planner.history import derive
 from planner.knowledge import Knowledge, default_knowledge
@@ -17,7 +17,7 @@ from planner.log import Log
 from planner.notices import dropped_notices, history_notice, ladder_notices, pain_notice, stop_referral, warnings
 from planner.pain import pain_status
 from planner.plan import SESSION_KINDS, Day, ExerciseDose, Item, Penalty, Plan, Referral
-from planner.replanning import blocking_rule, refusal_words, replan_cause
+from planner.replanning import REFUSALS, blocking_rule, refusal_words, replan_cause
 from planner.request import AREAS, DAY_NAMES, WEEKDAYS, PlanRequest, clock, minutes_of, zone
 from planner.rules import PainStatus, Rules
 from planner.screening import screen
@@ -85,6 +85,11 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatu
                 why_not[frame.index, kind] = refusal_words(catalogue, kind, request, limits, frames, frame, rules)
     if week.reference is not None:
         check_moves(week.reference, options, why_not)
+        # what is already done stays done: a moved run must keep R4 with the heavy leg work before it
+        for (d, _), exercises in fixed.items():
+            for ex in exercises:
+                if refusal(ex, request, limits, frames, d, frames[d].window_start, rules) == "R4":
+                    raise Refusal(f"Not possible: {REFUSALS['R4']} ({ex.name} on {frames[d].name}).")
     return WeekInstance(request=request, rules=rules, frames=tuple(frames), runs=tuple(runs),
                         weekly_cap=weekly_cap, weekly_why=weekly_why, limits=limits, options=options,
                         weak=frozenset(request.weak_areas),

@@ -73,7 +73,6 @@ def test_eight_weeks_drive_the_ladder_up_hold_it_step_it_down_and_back_up():
                                      "minutes": item["minutes"], "pain_during": pain, "next_morning": "usual"})
         before = plan
     rank = [ORDER.index(level) if level else len(ORDER) for level in levels]
-    print(levels)
     assert rank[1] > rank[0] and rank[2] > rank[1], levels                  # GREEN weeks climb
     assert rank[3] <= rank[2] + 1, levels                                   # AMBER holds (one climb at most)
     assert rank[4] < rank[3], levels                                        # RED steps down
