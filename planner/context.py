@@ -39,6 +39,7 @@ class Reference:
     frozen: int                                            # days with an index below this stay as published
     sessions: dict[tuple[int, str], tuple[str, ...]]       # (day index, kind) -> exercise ids
     runs: dict[str, int]                                   # weekday -> minutes
+    run_kinds: dict[str, str] = field(default_factory=dict)  # weekday -> planned kind (easy | long | quality)
     skipped: frozenset[str] = frozenset()                  # keys the log says were skipped (frozen days)
     pins: frozenset[str] = frozenset()
     moves: dict[str, str] = field(default_factory=dict)    # key -> weekday
@@ -65,15 +66,17 @@ def reference_of(published: dict[str, Any], week_start: dt.date, today: dt.date 
     frozen = 0 if today is None else max(0, min(7, (today - week_start).days))
     sessions: dict[tuple[int, str], tuple[str, ...]] = {}
     runs: dict[str, int] = {}
+    kinds: dict[str, str] = {}
     for d, day in enumerate(days):
         for item in day.items:
             if item.kind in SESSION_KINDS:
                 sessions[d, item.kind] = tuple(e.id for e in item.exercises)
             elif item.kind == "run":
                 runs[day.weekday] = item.minutes
+                kinds[day.weekday] = item.run_kind or "easy"
     skipped = frozenset(c.item for c in (log.effective() if log else ())
                         if c.status == "skipped" and week_start <= c.date < week_start + dt.timedelta(days=frozen))
-    return Reference(days, frozen, sessions, runs, skipped, frozenset(pins), dict(moves), weigh_changes)
+    return Reference(days, frozen, sessions, runs, kinds, skipped, frozenset(pins), dict(moves), weigh_changes)
 
 
 def boundary_of(before: dict[str, Any], catalogue: Catalogue, zone: ZoneInfo) -> Boundary:

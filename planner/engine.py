@@ -64,6 +64,9 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatu
     fixed: dict[tuple[int, str], tuple[Exercise, ...]] = {}
     if week.reference is not None:
         fixed, all_runs = frozen_parts(week.reference, request, catalogue, all_runs)
+        done = sum(lim.max_minutes for lim in all_runs if lim.fixed and lim.dropped is None)
+        if weekly_cap is not None and weekly_cap < done:
+            weekly_cap = done       # what is already run cannot be undone: the rest of the week gets nothing more
     all_runs = fit_runs_to_cap(all_runs, weekly_cap, rules)
     runs = [lim for lim in all_runs if lim.dropped is None]
     frames = day_frames(request, all_runs, rules)
@@ -169,7 +172,8 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
     used = sorted({rule for day in days for item in day.items for rule in item.rules}
                   | {p.rule for p in penalties} | {"R13"})
     return Plan(solution.status, pain.status, days=tuple(days), notices=tuple(notices),
-                sources=_sources(rules, used), penalties=penalties, objective=solution.objective, **program, **base)
+                sources=_sources(rules, used), penalties=penalties, objective=solution.objective,
+                solve_ms=solution.wall_ms, **program, **base)
 
 
 def _sources(rules: Rules, ids: list[str] | tuple[str, ...]) -> dict[str, str]:

@@ -267,6 +267,7 @@ class Plan:
     history: dict[str, Any] | None = None      # what the log tells, with reasons (Contract 6)
     ladder: dict[str, Any] | None = None       # the return-to-run ladder level, when on it
     changes: tuple[Change, ...] = ()           # re-plans: what moved since the published week, and why
+    solve_ms: float = field(default=0.0, compare=False)   # time inside CP-SAT's solve (benchmarks; not in JSON)
 
     @property
     def has_week(self) -> bool:

@@ -103,7 +103,8 @@ def frozen_parts(reference: Reference, request: PlanRequest, catalogue: Catalogu
             if f"{lim.day}-run" in reference.pins and d >= reference.frozen and was > lim.max_minutes:
                 raise Refusal(f"{DAY_NAMES[lim.day]}'s run cannot stay at {was} min: "
                               + (lim.reasons[-1] if lim.reasons else f"at most {lim.max_minutes} min now."))
-            lim = RunLimit(lim.day, lim.requested_kind, lim.kind, lim.requested_minutes, was, lim.reasons,
+            kind = reference.run_kinds.get(lim.day, lim.kind) if d < reference.frozen else lim.kind
+            lim = RunLimit(lim.day, lim.requested_kind, kind, lim.requested_minutes, was, lim.reasons,
                            lim.rules, None, True, lim.intervals, lim.exact_minutes)
         out.append(lim)
     return fixed, out
