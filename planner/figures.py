@@ -45,8 +45,9 @@ RANGES = {"spine": (-35, 50), "neck": (-50, 70), "shoulder": (-130, 185), "elbow
           "hip": (-35, 145), "knee": (0, 160), "ankle": (-90, 35)}
 # Front view: hip angles are abduction. Top view (looking down on the floor plane): thighs and shins lie flat in
 # directions a side view never shows, so hip and knee angles there are projections, not flexion.
-VIEW_RANGES = {"side": RANGES, "front": {**RANGES, "hip": (-30, 70)},
-               "top": {**RANGES, "hip": (-90, 145), "knee": (-160, 160)}}
+# In the front view the feet point towards you, so their drawn direction (the ankle angle) is free.
+VIEW_RANGES = {"side": RANGES, "front": {**RANGES, "hip": (-30, 70), "ankle": (-180, 180)},
+               "top": {**RANGES, "hip": (-90, 145), "knee": (-160, 160), "shoulder": (-180, 185)}}
 JOINTS = ("hip", "waist", "shoulder", "neck", "head") + tuple(
     f"{j}_{s}" for s in SIDES for j in ("shoulder", "elbow", "hand", "hip", "knee", "ankle", "toe"))
 # How far below a joint centre its drawn edge reaches, beyond a limb's half-width (for contacts).
@@ -190,6 +191,14 @@ def _linsolve(a: list[list[float]], b: list[float]) -> list[float]:
     return x
 
 
+def _clamp(name: str, value: float, view: str) -> float:
+    """Keep a nudged angle inside its human range (the trunk's direction is free)."""
+    if name == "trunk":
+        return value
+    low, high = VIEW_RANGES[view][name.split("_")[0]]
+    return max(low, min(high, value))
+
+
 def ground(angles: dict[str, float], view: str, contacts: tuple[str, ...], free: tuple[str, ...]) -> dict[str, float]:
     """Nudge `trunk` and the `free` angles (least squares, staying near the drawn values) so all contacts touch
     their surfaces at once; deterministic, a few dozen forward-kinematics passes."""
@@ -215,8 +224,8 @@ def ground(angles: dict[str, float], view: str, contacts: tuple[str, ...], free:
         jtj = [[sum(jac[i][k] * jac[j][k] for k in range(len(r))) + (mu if i == j else 0.0) for j in range(len(x))]
                for i in range(len(x))]
         jtr = [sum(jac[i][k] * r[k] for k in range(len(r))) for i in range(len(x))]
-        step = _linsolve(jtj, [-v for v in jtr])
-        x = [xi + si for xi, si in zip(x, step, strict=True)]
+        step = [max(-15.0, min(15.0, v)) for v in _linsolve(jtj, [-v for v in jtr])]
+        x = [_clamp(n, xi + si, view) for n, xi, si in zip(names, x, step, strict=True)]
         if max(abs(s) for s in step) < 1e-4:
             break
     return {**angles, **{n: round(v, 3) for n, v in zip(names, x, strict=True)}}
