@@ -458,7 +458,7 @@ def render(pose: Pose, title: str, size: str = "large") -> str:
     fs = frames(pose)
     shown = fs if size == "large" else fs[-1:]
     width = len(shown) * PANEL_W + (len(shown) - 1) * GAP
-    px = (1.0, 1.0) if size == "large" else (72 / PANEL_W, 72 / PANEL_H)
+    px = (1.0, 1.0) if size == "large" else (0.4, 0.4)  # small: 96 × 72 px beside a name
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(PANEL_H)}" '
              f'width="{_f(width * px[0])}" height="{_f(PANEL_H * px[1])}" role="img" class="figure figure-{size}">',
              f"<title>{_esc(title)}</title>", f"<desc>{_esc(pose.description)}</desc>"]

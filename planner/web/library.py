@@ -1,0 +1,80 @@
+"""The public exercise library: every exercise with its figure, how-to, doses and cautions. No private data, so
+the pages may be cached publicly and linked from anywhere (calendar events, the printed week)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from markupsafe import Markup
+
+from planner.catalogue import CATEGORIES, Exercise
+from planner.figures import figure_svg
+
+bp = Blueprint("library", __name__)
+
+AREAS = {"core": "Core", "glutes": "Glutes", "hamstrings": "Hamstrings", "hip_mobility": "Hip mobility",
+         "thoracic": "Thoracic", "warm_up": "Warm-up", "cool_down": "Cool-down"}
+LEVELS = (1, 2, 3)
+PUBLIC_CACHE = "public, max-age=3600"
+
+
+def _catalogue():
+    return current_app.extensions["backstride.knowledge"].catalogue
+
+
+def _matches(ex: Exercise, area: str, level: str, equipment: str, flare_safe: bool) -> bool:
+    """One exercise against the filter form; an empty field matches everything ("none": no equipment)."""
+    if area and ex.category != area:
+        return False
+    if level and str(ex.level) != level:
+        return False
+    if equipment == "none" and ex.equipment:
+        return False
+    if equipment and equipment != "none" and equipment not in ex.equipment:
+        return False
+    return not (flare_safe and not ex.flare_safe)
+
+
+def _public(body: str) -> Response:
+    response = make_response(body)
+    response.headers["Cache-Control"] = PUBLIC_CACHE
+    return response
+
+
+def figure(exercise_id: str, size: str = "large") -> Markup:
+    """The exercise's SVG figure for a template (built from our own pose data, so safe to embed)."""
+    try:
+        return Markup(figure_svg(exercise_id, size))  # noqa: S704 - generated from data/poses, text escaped
+    except KeyError:
+        return Markup("")
+
+
+@bp.get("/exercises")
+def index() -> Response:
+    """All exercises, filtered by area, level, equipment and flare safety (a plain GET form)."""
+    catalogue = _catalogue()
+    args = request.args
+    area = args.get("area", "") if args.get("area", "") in CATEGORIES else ""
+    level = args.get("level", "") if args.get("level", "") in {str(n) for n in LEVELS} else ""
+    known = catalogue.equipment_ids() | {"none"}
+    equipment = args.get("equipment", "") if args.get("equipment", "") in known else ""
+    flare_safe = args.get("flare_safe") == "1"
+    found = [e for e in catalogue.exercises if _matches(e, area, level, equipment, flare_safe)]
+    body = render_template("exercises.html", exercises=found, areas=AREAS, levels=LEVELS,
+                           equipment=catalogue.equipment, names={q.id: q.name for q in catalogue.equipment},
+                           chosen={"area": area, "level": level, "equipment": equipment, "flare_safe": flare_safe},
+                           figure=figure)
+    return _public(body)
+
+
+@bp.get("/exercises/<exercise_id>")
+def exercise(exercise_id: str) -> Response:
+    """One exercise: figure, how-to, dose by level, cautions and source; 404 for an unknown id."""
+    catalogue = _catalogue()
+    try:
+        ex = catalogue.get(exercise_id)
+    except KeyError:
+        abort(404, description="There is no exercise with that name in the library.")
+    related = {i: catalogue.get(i) for i in (ex.easier, ex.harder) if i and i in {e.id for e in catalogue.exercises}}
+    body = render_template("exercise.html", ex=ex, area=AREAS[ex.category], levels=LEVELS, related=related,
+                           names={q.id: q.name for q in catalogue.equipment}, figure=figure)
+    return _public(body)
