@@ -334,7 +334,7 @@ def _limbs(j: dict[str, Point], side: str) -> list[list[Point]]:
             [j[f"{k}_{side}"] for k in ("shoulder", "elbow", "hand")]]
 
 
-def _static_props(pose: Pose, first: Frame) -> list[str]:
+def _static_props(pose: Pose, first: Frame, top: float) -> list[str]:
     """Props that stay put (step, bench, wall, band post), placed from the first position."""
     out = []
     for p in pose.props:
@@ -344,7 +344,7 @@ def _static_props(pose: Pose, first: Frame) -> list[str]:
             out.append(f'<rect x="{_f(x - w / 2)}" y="{_f(FLOOR_LINE - h)}" width="{_f(w)}" height="{_f(h)}" '
                        f'rx="3" fill="none" stroke="{PROP_INK}" stroke-width="2.5"/>')
         elif p.kind == "wall":
-            out.append(f'<path d="{_poly([(x, FLOOR_LINE), (x, 14.0)])}" stroke="{PROP_INK}" stroke-width="4"/>')
+            out.append(f'<path d="{_poly([(x, FLOOR_LINE), (x, top + 4)])}" stroke="{PROP_INK}" stroke-width="4"/>')
         elif p.kind == "band":
             out.append(f'<path d="{_poly([(x, FLOOR_LINE), (x, FLOOR_Y - p.dy - 6)])}" stroke="{PROP_INK}" '
                        f'stroke-width="4" stroke-linecap="round"/>')
@@ -451,6 +451,18 @@ def _push_arrow(at: Point, toward: float, out: bool) -> str:
             f'stroke-linejoin="round"/>')
 
 
+def view_box_rows(pose: Pose, fs: list[Frame]) -> tuple[float, float]:
+    """(top, height) of the view box: the panel cropped to the figure's reach (on the floor: the floor stays the
+    bottom edge), so a lying figure does not sit under a band of empty sky. In 20 px steps, so it is stable."""
+    reach = min(y - (HEAD_R if k == "head" else LIMB_W) for f in fs for k, (_, y) in f.joints.items())
+    top = max(0.0, math.floor((reach - 10) / 20) * 20)
+    bottom = PANEL_H
+    if pose.view == "top":
+        low = max(y + LIMB_W for f in fs for _, y in f.joints.values())
+        bottom = min(PANEL_H, math.ceil((low + 10) / 20) * 20)
+    return top, bottom - top
+
+
 def render(pose: Pose, title: str, size: str = "large") -> str:
     """Draw a pose: key positions side by side with an arrow between them ("large"), or the last one ("small")."""
     if size not in ("large", "small"):
@@ -458,9 +470,10 @@ def render(pose: Pose, title: str, size: str = "large") -> str:
     fs = frames(pose)
     shown = fs if size == "large" else fs[-1:]
     width = len(shown) * PANEL_W + (len(shown) - 1) * GAP
-    px = (1.0, 1.0) if size == "large" else (0.4, 0.4)  # small: 96 × 72 px beside a name
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(PANEL_H)}" '
-             f'width="{_f(width * px[0])}" height="{_f(PANEL_H * px[1])}" role="img" class="figure figure-{size}">',
+    top, height = view_box_rows(pose, fs if size == "large" else shown)
+    scale = 1.0 if size == "large" else 0.4  # small: 96 px wide beside a name
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 {_f(top)} {_f(width)} {_f(height)}" '
+             f'width="{_f(width * scale)}" height="{_f(height * scale)}" role="img" class="figure figure-{size}">',
              f"<title>{_esc(title)}</title>", f"<desc>{_esc(pose.description)}</desc>"]
     if pose.view != "top":
         parts.append(f'<path d="M0 {_f(FLOOR_LINE + 1.5)} H{_f(width)}" stroke="{FLOOR_INK}" stroke-width="3"/>')
@@ -469,14 +482,14 @@ def render(pose: Pose, title: str, size: str = "large") -> str:
         ox = i * (PANEL_W + GAP)
         behind, front = _moving_props(pose, fs[0], f.joints)
         parts.append(f'<g transform="translate({_f(ox)} 0)">' if ox else "<g>")
-        parts += _static_props(pose, fs[0]) + behind + _figure(pose, f.joints) + front
+        parts += _static_props(pose, fs[0], top) + behind + _figure(pose, f.joints) + front
         if size == "large" and i > 0:
             parts.append(_motion_path(fs[i - 1].joints[mover], f.joints[mover], f.joints["hip"]))
         if size == "large" and i == len(shown) - 1 and pose.push_at:
             parts.append(_push_arrow(f.joints[pose.push_at], pose.push_toward, pose.push_out))
         parts.append("</g>")
         if i + 1 < len(shown):
-            ax, ay = ox + PANEL_W + GAP / 2, PANEL_H / 2
+            ax, ay = ox + PANEL_W + GAP / 2, top + height / 2
             parts.append(f'<path d="M{_f(ax - 9)} {_f(ay)} H{_f(ax + 8)} M{_f(ax + 3)} {_f(ay - 5)} L{_f(ax + 9)} '
                          f'{_f(ay)} L{_f(ax + 3)} {_f(ay + 5)}" fill="none" stroke="currentColor" stroke-width="2.5" '
                          f'stroke-linecap="round" stroke-linejoin="round" stroke-opacity=".6"/>')
