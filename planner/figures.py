@@ -416,6 +416,12 @@ def _mover(pose: Pose, fs: list[Frame]) -> str:
     return max(JOINTS, key=lambda k: (math.dist(a[k], b[k]), k))
 
 
+def _arrowhead(tip: Point, ux: float, uy: float) -> list[Point]:
+    """The two wings of an arrowhead at `tip` pointing along the unit vector (ux, uy)."""
+    bx, by = tip[0] - ux * 7, tip[1] - uy * 7
+    return [(bx - uy * 4.5, by + ux * 4.5), tip, (bx + uy * 4.5, by - ux * 4.5)]
+
+
 def _motion_path(start: Point, end: Point, centre: Point) -> str:
     """A dashed arc from where the moving joint was to where it goes, bulging away from the body, arrow-tipped."""
     (x0, y0), (x1, y1) = start, end
@@ -424,7 +430,7 @@ def _motion_path(start: Point, end: Point, centre: Point) -> str:
         return ""
     mx, my = (x0 + x1) / 2, (y0 + y1) / 2
     nx, ny = -(y1 - y0) / d, (x1 - x0) / d
-    if (mx + nx - centre[0]) ** 2 + (my + ny - centre[1]) ** 2 < (mx - nx - centre[0]) ** 2 + (my - ny - centre[1]) ** 2:
+    if math.dist((mx + nx, my + ny), centre) < math.dist((mx - nx, my - ny), centre):
         nx, ny = -nx, -ny
     cx, cy = mx + nx * d * 0.3, my + ny * d * 0.3
     tx, ty = x1 - cx, y1 - cy
@@ -432,7 +438,7 @@ def _motion_path(start: Point, end: Point, centre: Point) -> str:
     tx, ty = tx / tn, ty / tn
     # stop the arc short of the joint, so the arrowhead sits beside the limb rather than on it
     ex, ey = x1 - tx * 7, y1 - ty * 7
-    head = [(ex - tx * 7 - ty * 4.5, ey - ty * 7 + tx * 4.5), (ex, ey), (ex - tx * 7 + ty * 4.5, ey - ty * 7 - tx * 4.5)]
+    head = _arrowhead((ex, ey), tx, ty)
     return (f'<path class="fig-path" d="M{_f(x0)} {_f(y0)} Q{_f(cx)} {_f(cy)} {_f(ex)} {_f(ey)}" fill="none" '
             f'stroke="{ACCENT}" stroke-width="2.5" stroke-dasharray="4 4" stroke-linecap="round"/>'
             f'<path d="{_poly(head)}" fill="none" stroke="{ACCENT}" stroke-width="2.5" stroke-linecap="round" '
@@ -445,7 +451,7 @@ def _push_arrow(at: Point, toward: float, out: bool) -> str:
     a, b = (at[0] - dx * 26, at[1] - dy * 26), (at[0] - dx * 9, at[1] - dy * 9)
     if out:
         a, b = (at[0] + dx * 9, at[1] + dy * 9), (at[0] + dx * 26, at[1] + dy * 26)
-    wing = [(b[0] - dx * 6 - dy * 4.5, b[1] - dy * 6 + dx * 4.5), b, (b[0] - dx * 6 + dy * 4.5, b[1] - dy * 6 - dx * 4.5)]
+    wing = _arrowhead(b, dx, dy)
     return (f'<path d="{_poly([a, b])}" stroke="{ACCENT}" stroke-width="3" stroke-linecap="round"/>'
             f'<path d="{_poly(wing)}" fill="none" stroke="{ACCENT}" stroke-width="3" stroke-linecap="round" '
             f'stroke-linejoin="round"/>')

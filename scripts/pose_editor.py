@@ -59,8 +59,8 @@ def index() -> str:
                       for e in catalogue.exercises)
     positions = "".join(f'<option value="{n}"{" selected" if n == i else ""}>{escape(p.name)}</option>'
                         for n, p in enumerate(pose.position))
-    sliders = "".join(f'<label>{n} <input type="range" name="{n}" min="-180" max="180" step="1" value="{angles[n]:.0f}">'
-                      f"</label>" for n in F.ANGLE_NAMES)
+    sliders = "".join(f'<label>{n} <input type="range" name="{n}" min="-180" max="180" step="1" '
+                      f'value="{angles[n]:.0f}"></label>' for n in F.ANGLE_NAMES)
     return PAGE.format(options=options, positions=positions, exercise=exercise, index=i, sliders=sliders,
                        out=_out(pose, i, angles, catalogue.get(exercise).name))
 

@@ -12,7 +12,7 @@ import pytest
 from markupsafe import escape
 from playwright.sync_api import Page
 
-from planner.figures import figure_svg
+from planner.figures import figure_svg, pose_for
 from planner.knowledge import default_knowledge
 from tests.browser.conftest import ROOT
 
@@ -23,7 +23,7 @@ CSS = """body { margin: 0; padding: 12px; font: 13px/1.3 system-ui, sans-serif; 
   display: grid; grid-template-columns: repeat(4, 372px); gap: 8px; width: 1536px; }
 figure { margin: 0; border: 1px solid #d5dbdf; border-radius: 6px; padding: 4px 6px; }
 figcaption { font-weight: 600; } figcaption small { font-weight: 400; color: #4f5b62; }
-svg { width: 360px; height: auto; display: block; }"""
+svg { height: auto; display: block; } .p2 svg { width: 360px; } .p3 { grid-column: span 2; } .p3 svg { width: 572px; }"""
 
 IN_BOX = """() => [...document.querySelectorAll('svg')].filter(svg => {
   const b = svg.getBBox(), v = svg.viewBox.baseVal;
@@ -33,8 +33,10 @@ IN_BOX = """() => [...document.querySelectorAll('svg')].filter(svg => {
 
 
 def _sheet_html() -> str:
-    cards = [f'<figure id="{e.id}"><figcaption>{escape(e.name)} <small>{e.id}</small></figcaption>'
-             f"{figure_svg(e.id)}</figure>" for e in default_knowledge().catalogue.exercises]
+    # one scale for all: a three-position figure spans two columns
+    cards = [f'<figure id="{e.id}" class="p{len(pose_for(e.id).position)}"><figcaption>{escape(e.name)} '
+             f"<small>{e.id}</small></figcaption>{figure_svg(e.id)}</figure>"
+             for e in default_knowledge().catalogue.exercises]
     return f"<!doctype html><html><head><style>{CSS}</style></head><body>{''.join(cards)}</body></html>"
 
 
