@@ -477,7 +477,7 @@ def render(pose: Pose, title: str, size: str = "large") -> str:
     shown = fs if size == "large" else fs[-1:]
     width = len(shown) * PANEL_W + (len(shown) - 1) * GAP
     top, height = view_box_rows(pose, fs if size == "large" else shown)
-    scale = 1.0 if size == "large" else 0.4  # small: 96 px wide beside a name
+    scale = 1.0 if size == "large" else 0.5  # small: 120 px wide beside a name
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 {_f(top)} {_f(width)} {_f(height)}" '
              f'width="{_f(width * scale)}" height="{_f(height * scale)}" role="img" class="figure figure-{size}">',
              f"<title>{_esc(title)}</title>", f"<desc>{_esc(pose.description)}</desc>"]

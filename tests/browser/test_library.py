@@ -15,7 +15,7 @@ from tests.browser.test_accessibility import serious_violations
 pytestmark = pytest.mark.browser
 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1400, "height": 900}}
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = ROOT / "docs" / "figures"
 
 
 def _keep(name: str, png: bytes) -> None:
@@ -42,7 +42,7 @@ def test_the_exercise_page_fits_the_screen_without_sideways_scrolling(page: Page
     expect(page.get_by_role("img", name="Bird dog")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
     if size == "desktop":
-        _keep("exercise.png", page.screenshot(full_page=True, animations="disabled"))
+        _keep("exercise-page.png", page.screenshot(full_page=True, animations="disabled"))
 
 
 def test_the_filters_work_without_javascript(browser: Browser, base_url: str) -> None:
