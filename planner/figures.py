@@ -206,12 +206,14 @@ def ground(angles: dict[str, float], view: str, contacts: tuple[str, ...], free:
         return dict(angles)
     names = ("trunk",) + tuple(f for f in free if f != "trunk")
     x0 = [angles[n] for n in names]
-    reg = 0.012  # px per degree: how strongly a drawn angle resists being nudged
+    # px per degree: how strongly a drawn angle resists being nudged; turning the whole body costs more, so the
+    # free joints give first and a drawn trunk lean stays as drawn
+    reg = [0.05 if n == "trunk" else 0.012 for n in names]
 
     def residuals(x: list[float]) -> list[float]:
         pts = place({**angles, **dict(zip(names, x, strict=True))}, view)
         levels = [y + h for y, h in (_contact_y(pts, c) for c in contacts)]
-        return [lv - levels[0] for lv in levels[1:]] + [reg * (xi - x0i) for xi, x0i in zip(x, x0, strict=True)]
+        return [lv - levels[0] for lv in levels[1:]] + [w * (xi - x0i) for w, xi, x0i in zip(reg, x, x0, strict=True)]
 
     x, mu = list(x0), 1e-3
     for _ in range(60):
