@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -253,11 +254,14 @@ def load_pose(path: Path) -> Pose:
     return pose
 
 
+@dataclass
 class Frame:
     """One key position, solved and placed in panel coordinates (before the panel's horizontal offset)."""
 
-    def __init__(self, name: str, angles: dict[str, float], joints: dict[str, Point], contacts: tuple[str, ...]):
-        self.name, self.angles, self.joints, self.contacts = name, angles, joints, contacts
+    name: str
+    angles: dict[str, float]
+    joints: dict[str, Point]
+    contacts: tuple[str, ...]
 
 
 def frames(pose: Pose) -> list[Frame]:
@@ -293,6 +297,7 @@ def contact_level(frame: Frame, contact: str) -> tuple[float, float]:
 
 
 def pose_path(exercise_id: str) -> Path:
+    """Where an exercise's pose file lives."""
     return POSES_DIR / f"{exercise_id}.toml"
 
 
