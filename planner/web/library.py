@@ -40,8 +40,10 @@ def _public(body: str) -> Response:
     return response
 
 
+@bp.app_template_global("exercise_figure")
 def figure(exercise_id: str, size: str = "large") -> Markup:
-    """The exercise's SVG figure for a template (built from our own pose data, so safe to embed)."""
+    """The exercise's SVG figure for any template, as `exercise_figure(id, "small")` (built from our own pose
+    data with text escaped, so safe to embed); empty for an id without a figure."""
     try:
         return Markup(figure_svg(exercise_id, size))  # noqa: S704 - generated from data/poses, text escaped
     except KeyError:
@@ -61,8 +63,7 @@ def index() -> Response:
     found = [e for e in catalogue.exercises if _matches(e, area, level, equipment, flare_safe)]
     body = render_template("exercises.html", exercises=found, areas=AREAS, levels=LEVELS,
                            equipment=catalogue.equipment, names={q.id: q.name for q in catalogue.equipment},
-                           chosen={"area": area, "level": level, "equipment": equipment, "flare_safe": flare_safe},
-                           figure=figure)
+                           chosen={"area": area, "level": level, "equipment": equipment, "flare_safe": flare_safe})
     return _public(body)
 
 
@@ -76,5 +77,5 @@ def exercise(exercise_id: str) -> Response:
         abort(404, description="There is no exercise with that name in the library.")
     related = {i: catalogue.get(i) for i in (ex.easier, ex.harder) if i and i in {e.id for e in catalogue.exercises}}
     body = render_template("exercise.html", ex=ex, area=AREAS[ex.category], levels=LEVELS, related=related,
-                           names={q.id: q.name for q in catalogue.equipment}, figure=figure)
+                           names={q.id: q.name for q in catalogue.equipment})
     return _public(body)

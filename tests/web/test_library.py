@@ -108,3 +108,12 @@ def test_an_exercise_without_a_how_to_has_no_empty_how_to_section(app, client) -
 
 def test_the_figure_helper_gives_nothing_for_an_exercise_without_a_pose() -> None:
     assert library.figure("no_such_exercise") == ""
+
+
+def test_any_template_can_draw_a_small_exercise_figure(app) -> None:
+    from flask import render_template_string
+
+    with app.test_request_context():
+        html = render_template_string('{{ exercise_figure("bird_dog", "small") }}|{{ exercise_figure("nope") }}|')
+    svg, missing, _ = html.split("|")
+    assert ET.fromstring(svg).get("class") == "figure figure-small" and missing == ""
