@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, make_response, render
 from markupsafe import Markup
 
 from planner.catalogue import CATEGORIES, Exercise
-from planner.figures import figure_svg
+from planner.figures import figure_svg, pose_for
 
 bp = Blueprint("library", __name__)
 
@@ -15,6 +15,17 @@ AREAS = {"core": "Core", "glutes": "Glutes", "hamstrings": "Hamstrings", "hip_mo
          "thoracic": "Thoracic", "warm_up": "Warm-up", "cool_down": "Cool-down"}
 LEVELS = (1, 2, 3)
 PUBLIC_CACHE = "public, max-age=3600"
+
+
+@bp.record_once
+def _validate_poses(state) -> None:  # type: ignore[no-untyped-def]
+    """Pose files are checked at start like the other data files: a broken one stops the app with a DataError
+    naming file and field (an exercise without a pose file only goes without a figure)."""
+    for ex in state.app.extensions["backstride.knowledge"].catalogue.exercises:
+        try:
+            pose_for(ex.id)
+        except KeyError:
+            continue
 
 
 def _catalogue():

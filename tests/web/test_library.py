@@ -117,3 +117,24 @@ def test_any_template_can_draw_a_small_exercise_figure(app) -> None:
         html = render_template_string('{{ exercise_figure("bird_dog", "small") }}|{{ exercise_figure("nope") }}|')
     svg, missing, _ = html.split("|")
     assert ET.fromstring(svg).get("class") == "figure figure-small" and missing == ""
+
+
+def test_a_broken_pose_file_stops_the_app_at_start_naming_the_file(database_url, monkeypatch, tmp_path) -> None:
+    from planner import figures
+    from planner.datafile import DataError
+    from tests.web.conftest import make_app
+
+    broken = tmp_path / "poses"
+    broken.mkdir()
+    for name in ("_bases.toml", "bird_dog.toml"):
+        (broken / name).write_text((figures.POSES_DIR / name).read_text())
+    (broken / "dead_bug.toml").write_text('view = "sideways"\n')
+    monkeypatch.setattr(figures, "POSES_DIR", broken)
+    figures.pose_for.cache_clear()
+    figures.bases.cache_clear()
+    try:
+        with pytest.raises(DataError, match=r"dead_bug\.toml: view"):
+            make_app(database_url)
+    finally:
+        figures.pose_for.cache_clear()
+        figures.bases.cache_clear()
