@@ -46,8 +46,9 @@ RANGES = {"spine": (-35, 50), "neck": (-50, 70), "shoulder": (-130, 185), "elbow
           "hip": (-35, 145), "knee": (0, 160), "ankle": (-90, 35)}
 # Front view: hip angles are abduction. Top view (looking down on the floor plane): thighs and shins lie flat in
 # directions a side view never shows, so hip and knee angles there are projections, not flexion.
-# In the front view the feet point towards you, so their drawn direction (the ankle angle) is free.
-VIEW_RANGES = {"side": RANGES, "front": {**RANGES, "hip": (-30, 70), "ankle": (-180, 180)},
+# In the front view knees bend out of the drawing plane and the feet point towards you, so the drawn knee and
+# ankle angles are projections too.
+VIEW_RANGES = {"side": RANGES, "front": {**RANGES, "hip": (-30, 70), "knee": (-160, 160), "ankle": (-180, 180)},
                "top": {**RANGES, "hip": (-90, 145), "knee": (-160, 160), "shoulder": (-180, 185)}}
 JOINTS = ("hip", "waist", "shoulder", "neck", "head") + tuple(
     f"{j}_{s}" for s in SIDES for j in ("shoulder", "elbow", "hand", "hip", "knee", "ankle", "toe"))
