@@ -315,10 +315,14 @@ def pose_for(exercise_id: str) -> Pose:
 def figure_svg(exercise_id: str, size: str = "large") -> str:
     """The exercise's figure as an SVG string (size "large": all key positions; "small": the working position).
     Raises KeyError for an id that is not in the catalogue or has no pose."""
+    return render(pose_for(exercise_id), _exercise_name(exercise_id), size)
+
+
+def _exercise_name(exercise_id: str) -> str:
+    """The catalogue name (KeyError for an id not in the catalogue)."""
     from planner.knowledge import default_knowledge  # late: the figures do not need the rules to load
 
-    exercise = default_knowledge().catalogue.get(exercise_id)
-    return render(pose_for(exercise_id), exercise.name, size)
+    return default_knowledge().catalogue.get(exercise_id).name
 
 
 # --- drawing ------------------------------------------------------------------------------------------------
@@ -477,8 +481,8 @@ def view_box_rows(pose: Pose, fs: list[Frame]) -> tuple[float, float]:
     return top, bottom - top
 
 
-def render(pose: Pose, title: str, size: str = "large") -> str:
-    """Draw a pose: key positions side by side with an arrow between them ("large"), or the last one ("small")."""
+def _drawing(pose: Pose, size: str) -> tuple[str, float, float, float, str]:
+    """(view box, width, height, scale, the drawing's elements) of a pose at a size."""
     if size not in ("large", "small"):
         raise ValueError(f"unknown figure size {size!r}")
     fs = frames(pose)
@@ -486,9 +490,7 @@ def render(pose: Pose, title: str, size: str = "large") -> str:
     width = len(shown) * PANEL_W + (len(shown) - 1) * GAP
     top, height = view_box_rows(pose, fs if size == "large" else shown)
     scale = 1.0 if size == "large" else 0.5  # small: 120 px wide beside a name
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 {_f(top)} {_f(width)} {_f(height)}" '
-             f'width="{_f(width * scale)}" height="{_f(height * scale)}" role="img" class="figure figure-{size}">',
-             f"<title>{_esc(title)}</title>", f"<desc>{_esc(pose.description)}</desc>"]
+    parts = []
     if pose.view != "top":
         parts.append(f'<path d="M0 {_f(FLOOR_LINE + 1.5)} H{_f(width)}" stroke="{FLOOR_INK}" stroke-width="3"/>')
     mover = _mover(pose, fs)
@@ -507,5 +509,31 @@ def render(pose: Pose, title: str, size: str = "large") -> str:
             parts.append(f'<path d="M{_f(ax - 9)} {_f(ay)} H{_f(ax + 8)} M{_f(ax + 3)} {_f(ay - 5)} L{_f(ax + 9)} '
                          f'{_f(ay)} L{_f(ax + 3)} {_f(ay + 5)}" fill="none" stroke="currentColor" stroke-width="2.5" '
                          f'stroke-linecap="round" stroke-linejoin="round" stroke-opacity=".6"/>')
-    parts.append("</svg>")
-    return "".join(parts)
+    return f"0 {_f(top)} {_f(width)} {_f(height)}", width, height, scale, "".join(parts)
+
+
+def render(pose: Pose, title: str, size: str = "large") -> str:
+    """Draw a pose: key positions side by side with an arrow between them ("large"), or the last one ("small")."""
+    box, width, height, scale, body = _drawing(pose, size)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" width="{_f(width * scale)}" '
+            f'height="{_f(height * scale)}" role="img" class="figure figure-{size}">'
+            f"<title>{_esc(title)}</title><desc>{_esc(pose.description)}</desc>{body}</svg>")
+
+
+@functools.cache
+def figure_symbol(exercise_id: str) -> str:
+    """The small drawing as a <symbol id="fig-<id>">, to define once per page when an exercise appears many times
+    (the week view); each place then shows it with figure_use(). KeyError for an unknown id."""
+    _exercise_name(exercise_id)
+    box, _, _, _, body = _drawing(pose_for(exercise_id), "small")
+    return f'<symbol id="fig-{exercise_id}" viewBox="{box}">{body}</symbol>'
+
+
+@functools.cache
+def figure_use(exercise_id: str) -> str:
+    """A small figure that draws the page's figure_symbol(): about 150 bytes instead of about 1.3 KB."""
+    name = _exercise_name(exercise_id)
+    box, width, height, scale, _ = _drawing(pose_for(exercise_id), "small")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" width="{_f(width * scale)}" '
+            f'height="{_f(height * scale)}" role="img" class="figure figure-small"><title>{_esc(name)}</title>'
+            f'<use href="#fig-{exercise_id}"/></svg>')

@@ -3,11 +3,13 @@ the pages may be cached publicly and linked from anywhere (calendar events, the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 from markupsafe import Markup
 
 from planner.catalogue import CATEGORIES, Exercise
-from planner.figures import figure_svg, pose_for
+from planner.figures import figure_svg, figure_symbol, figure_use, pose_for
 
 bp = Blueprint("library", __name__)
 
@@ -57,6 +59,29 @@ def figure(exercise_id: str, size: str = "large") -> Markup:
     data with text escaped, so safe to embed); empty for an id without a figure."""
     try:
         return Markup(figure_svg(exercise_id, size))  # noqa: S704 - generated from data/poses, text escaped
+    except KeyError:
+        return Markup("")
+
+
+@bp.app_template_global("exercise_figure_defs")
+def figure_defs(exercise_ids: Iterable[str]) -> Markup:
+    """One hidden <svg> defining the small drawing of each exercise once, for pages that repeat exercises (the
+    week view): each place then draws it with exercise_figure_use(id), a few hundred bytes instead of 1.3 KB."""
+    symbols = []
+    for i in dict.fromkeys(exercise_ids):  # each once, in order
+        try:
+            symbols.append(figure_symbol(i))
+        except KeyError:
+            continue
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true" '  # noqa: S704
+                  f'focusable="false" class="figure-defs">{"".join(symbols)}</svg>')
+
+
+@bp.app_template_global("exercise_figure_use")
+def figure_ref(exercise_id: str) -> Markup:
+    """A small figure drawing the page's definition from exercise_figure_defs(); empty without a figure."""
+    try:
+        return Markup(figure_use(exercise_id))  # noqa: S704 - generated from data/poses, text escaped
     except KeyError:
         return Markup("")
 

@@ -23,7 +23,8 @@ CSS = """body { margin: 0; padding: 12px; font: 13px/1.3 system-ui, sans-serif; 
   display: grid; grid-template-columns: repeat(4, 372px); gap: 8px; width: 1536px; }
 figure { margin: 0; border: 1px solid #d5dbdf; border-radius: 6px; padding: 4px 6px; }
 figcaption { font-weight: 600; } figcaption small { font-weight: 400; color: #4f5b62; }
-svg { height: auto; display: block; } .p2 svg { width: 360px; } .p3 { grid-column: span 2; } .p3 svg { width: 572px; }"""
+svg { height: auto; display: block; } .p2 svg { width: 360px; }
+.p3 { grid-column: span 2; } .p3 svg { width: 572px; }"""
 
 IN_BOX = """() => [...document.querySelectorAll('svg')].filter(svg => {
   const b = svg.getBBox(), v = svg.viewBox.baseVal;

@@ -58,3 +58,13 @@ def test_the_filters_work_without_javascript(browser: Browser, base_url: str) ->
         assert names and "Foam-roller thoracic extension" not in names and "Open book" in names
     finally:
         context.close()
+
+
+def test_shared_figure_symbols_draw_where_they_are_used(page: Page) -> None:
+    from planner.web import library
+
+    ids = ["bird_dog", "glute_bridge", "bird_dog", "open_book"]
+    body = str(library.figure_defs(ids)) + "".join(str(library.figure_ref(i)) for i in ids)
+    page.set_content(f"<!doctype html><body>{body}</body>")
+    drawn = page.evaluate("() => [...document.querySelectorAll('svg[role=img] use')].map(u => u.getBBox().width)")
+    assert len(drawn) == len(ids) and all(w > 50 for w in drawn)

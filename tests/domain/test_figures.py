@@ -122,3 +122,14 @@ def test_grounding_puts_two_contacts_on_the_floor_by_turning_the_figure() -> Non
     pts = F.place(solved, "side")
     assert pts["shoulder"][1] == pytest.approx(pts["hip"][1], abs=0.1)
     assert solved["trunk"] == pytest.approx(-90.0, abs=0.5)
+
+
+def test_a_shared_symbol_and_its_uses_make_a_small_figure_in_a_few_hundred_bytes() -> None:
+    symbol = ET.fromstring(F.figure_symbol("glute_bridge").replace("<symbol ", f'<symbol xmlns="{SVG[1:-1]}" ', 1))
+    use = ET.fromstring(F.figure_use("glute_bridge"))
+    small = ET.fromstring(F.figure_svg("glute_bridge", "small"))
+    assert symbol.get("id") == "fig-glute_bridge" and use.find(f"{SVG}use").get("href") == "#fig-glute_bridge"
+    assert symbol.get("viewBox") == use.get("viewBox") == small.get("viewBox")
+    assert use.find(f"{SVG}title").text == "Glute bridge" and len(F.figure_use("glute_bridge")) < 300
+    with pytest.raises(KeyError):
+        F.figure_use("superman_lift")

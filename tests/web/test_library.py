@@ -138,3 +138,18 @@ def test_a_broken_pose_file_stops_the_app_at_start_naming_the_file(database_url,
     finally:
         figures.pose_for.cache_clear()
         figures.bases.cache_clear()
+
+
+def test_a_page_can_define_each_small_figure_once_and_use_it_many_times(app) -> None:
+    from flask import render_template_string
+
+    with app.test_request_context():
+        html = render_template_string(
+            '{{ exercise_figure_defs(["bird_dog", "bird_dog", "dead_bug", "nope"]) }}'
+            '{% for i in ["bird_dog", "dead_bug", "bird_dog"] %}{{ exercise_figure_use(i) }}{% endfor %}')
+    root = ET.fromstring(f"<div>{html}</div>")
+    defs, *uses = list(root)
+    symbols = [s.get("id") for s in defs.iter("{http://www.w3.org/2000/svg}symbol")]
+    assert symbols == ["fig-bird_dog", "fig-dead_bug"] and defs.get("aria-hidden") == "true"
+    assert [u.find("{http://www.w3.org/2000/svg}use").get("href") for u in uses] == [
+        "#fig-bird_dog", "#fig-dead_bug", "#fig-bird_dog"]
