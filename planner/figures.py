@@ -397,12 +397,12 @@ def _moving_props(pose: Pose, first: Frame, j: dict[str, Point]) -> tuple[list[s
 def _figure(pose: Pose, j: dict[str, Point]) -> list[str]:
     """The skeleton of one position: highlight, far limbs (lighter), trunk and head, near limbs."""
     out = []
+    segments = " ".join(_poly([j[SEGMENTS[t][0]], j[SEGMENTS[t][1]]]) for t in pose.target if t in SEGMENTS)
+    if segments:
+        out.append(f'<path class="fig-target" d="{segments}" stroke="{ACCENT}" stroke-width="17" '
+                   f'stroke-opacity=".45" stroke-linecap="round"/>')
     for t in pose.target:
-        if t in SEGMENTS:
-            a, b = SEGMENTS[t]
-            out.append(f'<path class="fig-target" d="{_poly([j[a], j[b]])}" stroke="{ACCENT}" stroke-width="17" '
-                       f'stroke-opacity=".45" stroke-linecap="round"/>')
-        else:
+        if t not in SEGMENTS:
             out.append(f'<circle class="fig-target" cx="{_f(j[t][0])}" cy="{_f(j[t][1])}" r="11" fill="{ACCENT}" '
                        f'fill-opacity=".45"/>')
     limb = f'fill="none" stroke="currentColor" stroke-width="{_f(LIMB_W)}" stroke-linecap="round" ' \
