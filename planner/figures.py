@@ -313,7 +313,8 @@ def pose_for(exercise_id: str) -> Pose:
 
 @functools.cache
 def figure_svg(exercise_id: str, size: str = "large") -> str:
-    """The exercise's figure as an SVG string (size "large": all key positions; "small": the working position).
+    """The exercise's figure as an SVG string (size "large": all key positions side by side; "stacked": one under
+    the other, for a narrow screen; "small": the working position only).
     Raises KeyError for an id that is not in the catalogue or has no pose."""
     return render(pose_for(exercise_id), _exercise_name(exercise_id), size)
 
@@ -483,33 +484,45 @@ def view_box_rows(pose: Pose, fs: list[Frame]) -> tuple[float, float]:
 
 def _drawing(pose: Pose, size: str) -> tuple[str, float, float, float, str]:
     """(view box, width, height, scale, the drawing's elements) of a pose at a size."""
-    if size not in ("large", "small"):
+    if size not in ("large", "stacked", "small"):
         raise ValueError(f"unknown figure size {size!r}")
     fs = frames(pose)
-    shown = fs if size == "large" else fs[-1:]
-    width = len(shown) * PANEL_W + (len(shown) - 1) * GAP
-    top, height = view_box_rows(pose, fs if size == "large" else shown)
-    scale = 1.0 if size == "large" else 0.5  # small: 120 px wide beside a name
+    shown = fs[-1:] if size == "small" else fs
+    down = size == "stacked"  # the positions one under the other, for a narrow screen
+    top, row = view_box_rows(pose, fs if size != "small" else shown)
+    step = (0.0, row + GAP) if down else (PANEL_W + GAP, 0.0)
+    width = PANEL_W if down else len(shown) * PANEL_W + (len(shown) - 1) * GAP
+    height = len(shown) * row + (len(shown) - 1) * GAP if down else row
+    scale = 0.5 if size == "small" else 1.0  # small: 120 px wide beside a name
     parts = []
-    if pose.view != "top":
-        parts.append(f'<path d="M0 {_f(FLOOR_LINE + 1.5)} H{_f(width)}" stroke="{FLOOR_INK}" stroke-width="3"/>')
     mover = _mover(pose, fs)
     for i, f in enumerate(shown):
-        ox = i * (PANEL_W + GAP)
+        ox, oy = i * step[0], i * step[1]
         behind, front = _moving_props(pose, fs[0], f.joints)
-        parts.append(f'<g transform="translate({_f(ox)} 0)">' if ox else "<g>")
+        parts.append(f'<g transform="translate({_f(ox)} {_f(oy)})">' if i else "<g>")
+        if pose.view != "top":  # under the gap too, so side by side the floor runs on
+            reach = PANEL_W if down or i + 1 == len(shown) else PANEL_W + GAP
+            parts.append(f'<path d="M0 {_f(FLOOR_LINE + 1.5)} H{_f(reach)}" stroke="{FLOOR_INK}" stroke-width="3"/>')
         parts += _static_props(pose, fs[0], top) + behind + _figure(pose, f.joints) + front
-        if size == "large" and i > 0:
+        if size != "small" and i > 0:
             parts.append(_motion_path(fs[i - 1].joints[mover], f.joints[mover], f.joints["hip"]))
-        if size == "large" and i == len(shown) - 1 and pose.push_at:
+        if size != "small" and i == len(shown) - 1 and pose.push_at:
             parts.append(_push_arrow(f.joints[pose.push_at], pose.push_toward, pose.push_out))
         parts.append("</g>")
         if i + 1 < len(shown):
-            ax, ay = ox + PANEL_W + GAP / 2, top + height / 2
-            parts.append(f'<path d="M{_f(ax - 9)} {_f(ay)} H{_f(ax + 8)} M{_f(ax + 3)} {_f(ay - 5)} L{_f(ax + 9)} '
-                         f'{_f(ay)} L{_f(ax + 3)} {_f(ay + 5)}" fill="none" stroke="currentColor" stroke-width="2.5" '
-                         f'stroke-linecap="round" stroke-linejoin="round" stroke-opacity=".6"/>')
+            parts.append(_between_arrow((ox + PANEL_W + GAP / 2, top + row / 2) if not down else
+                                        (PANEL_W / 2, oy + top + row + GAP / 2), down))
     return f"0 {_f(top)} {_f(width)} {_f(height)}", width, height, scale, "".join(parts)
+
+
+def _between_arrow(at: Point, down: bool) -> str:
+    """The plain arrow from one key position to the next: pointing right, or down when stacked."""
+    pts = [(-9.0, 0.0), (8.0, 0.0), (3.0, -5.0), (9.0, 0.0), (3.0, 5.0)]
+    x, y = at
+    (a, b, c, d, e) = [(x + v, y + u) if down else (x + u, y + v) for u, v in pts]
+    return (f'<path d="M{_f(a[0])} {_f(a[1])} L{_f(b[0])} {_f(b[1])} M{_f(c[0])} {_f(c[1])} L{_f(d[0])} {_f(d[1])} '
+            f'L{_f(e[0])} {_f(e[1])}" fill="none" stroke="currentColor" stroke-width="2.5" stroke-linecap="round" '
+            f'stroke-linejoin="round" stroke-opacity=".6"/>')
 
 
 def render(pose: Pose, title: str, size: str = "large") -> str:

@@ -112,6 +112,11 @@ def exercise(exercise_id: str) -> Response:
     except KeyError:
         abort(404, description="There is no exercise with that name in the library.")
     related = {i: catalogue.get(i) for i in (ex.easier, ex.harder) if i and i in {e.id for e in catalogue.exercises}}
+    try:
+        positions = len(pose_for(ex.id).position)
+    except KeyError:
+        positions = 0
     body = render_template("exercise.html", ex=ex, area=AREAS[ex.category], levels=LEVELS, related=related,
+                           stack_on_phones=positions > 2,
                            names={q.id: q.name for q in catalogue.equipment})
     return _public(body)

@@ -68,3 +68,13 @@ def test_shared_figure_symbols_draw_where_they_are_used(page: Page) -> None:
     page.set_content(f"<!doctype html><body>{body}</body>")
     drawn = page.evaluate("() => [...document.querySelectorAll('svg[role=img] use')].map(u => u.getBBox().width)")
     assert len(drawn) == len(ids) and all(w > 50 for w in drawn)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_three_positions_stand_one_under_the_other_on_a_phone(page: Page, size: str) -> None:
+    page.set_viewport_size(SIZES[size])
+    page.goto("/exercises/worlds_greatest_stretch")
+    figures = page.get_by_role("img", name="World's greatest stretch")
+    expect(figures).to_have_count(1)  # the other one is hidden, so it is not in the accessibility tree either
+    box = figures.bounding_box()
+    assert (box["height"] > box["width"]) == (size == "phone")

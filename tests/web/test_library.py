@@ -7,11 +7,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from planner import figures as F
 from planner.catalogue import Exercise, HowTo
 from planner.knowledge import default_knowledge
 from planner.web import library
 
 CATALOGUE = default_knowledge().catalogue
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _listed(html: str) -> list[str]:
@@ -76,9 +78,10 @@ def test_each_exercise_page_shows_its_figure_dose_cautions_and_source(client, ex
     r = client.get(f"/exercises/{exercise_id}")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    (svg,) = _svgs(html)
-    root = ET.fromstring(svg)
-    assert root.get("role") == "img"
+    svgs = [ET.fromstring(svg) for svg in _svgs(html)]
+    # three key positions come twice: side by side, and one under the other for a phone (CSS shows one)
+    assert len(svgs) == (2 if len(F.pose_for(exercise_id).position) == 3 else 1)
+    assert all(root.get("role") == "img" and root.find(f"{SVG}title").text == ex.name for root in svgs)
     assert ex.dose_for(ex.level) in html.replace("&#39;", "'").replace("&amp;", "&")
     assert ex.source.replace("&", "&amp;") in html
     for caution in ex.cautions:
