@@ -501,7 +501,7 @@ def _drawing(pose: Pose, size: str) -> tuple[str, float, float, float, str]:
         behind, front = _moving_props(pose, fs[0], f.joints)
         parts.append(f'<g transform="translate({_f(ox)} {_f(oy)})">' if i else "<g>")
         if pose.view != "top":  # under the gap too, so side by side the floor runs on
-            reach = PANEL_W if down or i + 1 == len(shown) else PANEL_W + GAP
+            reach = PANEL_W if down or i + 1 == len(shown) else PANEL_W + GAP + 2  # overlap: no seam
             parts.append(f'<path d="M0 {_f(FLOOR_LINE + 1.5)} H{_f(reach)}" stroke="{FLOOR_INK}" stroke-width="3"/>')
         parts += _static_props(pose, fs[0], top) + behind + _figure(pose, f.joints) + front
         if size != "small" and i > 0:
