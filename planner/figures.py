@@ -57,7 +57,8 @@ EDGE = {"head": HEAD_R - LIMB_W / 2, "hip": (TRUNK_W - LIMB_W) / 2, "waist": (TR
         "shoulder": (TRUNK_W - LIMB_W) / 2}
 # Surfaces a contact can rest on: height of a resting joint centre above FLOOR_Y.
 PROP_SIZE = {"step": 24.0, "bench": 40.0, "ball": 24.0, "foam_roller": 8.0, "ab_wheel": 8.0}
-SURFACES = {"floor": 0.0, "step": 24.0, "bench": 40.0, "ball": 48.0, "foam_roller": 16.0, "ab_wheel": 16.0}
+SURFACES = {"floor": 0.0, "step": PROP_SIZE["step"], "bench": PROP_SIZE["bench"]} | {
+    k: 2 * PROP_SIZE[k] for k in ("ball", "foam_roller", "ab_wheel")}  # a joint rests on top of a round prop
 SEGMENTS = {"lumbar": ("hip", "waist"), "thorax": ("waist", "shoulder"), "neck": ("shoulder", "neck")} | {
     f"{name}_{s}": (f"{a}_{s}", f"{b}_{s}") for s in SIDES for name, a, b in (
         ("upper_arm", "shoulder", "elbow"), ("forearm", "elbow", "hand"), ("thigh", "hip", "knee"),
@@ -108,6 +109,8 @@ class Pose(DataModel):
                 joint, _, surface = c.partition("@")
                 if joint not in JOINTS or (surface or "floor") not in SURFACES:
                     raise ValueError(f"position {pos.name!r}: unknown contact {c!r}")
+                if surface and surface not in {p.kind for p in self.props}:
+                    raise ValueError(f"position {pos.name!r}: contact {c!r} needs a [[props]] {surface}")
         for t in self.target:
             if t not in SEGMENTS and t not in JOINTS:
                 raise ValueError(f"unknown target {t!r} (a segment such as thigh_near, or a joint)")

@@ -133,3 +133,12 @@ def test_a_shared_symbol_and_its_uses_make_a_small_figure_in_a_few_hundred_bytes
     assert use.find(f"{SVG}title").text == "Glute bridge" and len(F.figure_use("glute_bridge")) < 300
     with pytest.raises(KeyError):
         F.figure_use("superman_lift")
+
+
+def test_a_contact_on_a_prop_needs_that_prop_in_the_pose(tmp_path) -> None:
+    bad = tmp_path / "no_bench.toml"
+    bad.write_text('view = "side"\nbase = "standing"\ndescription = "You lie with your shoulders on a bench."\n'
+                   'target = ["hip"]\ncontacts = ["shoulder@bench"]\n'
+                   '[[position]]\nname = "aa"\n[[position]]\nname = "bb"\n')
+    with pytest.raises(F.DataError, match=r"no_bench\.toml.*needs a \[\[props\]\] bench"):
+        F.load_pose(bad)
