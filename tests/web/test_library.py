@@ -156,3 +156,16 @@ def test_a_page_can_define_each_small_figure_once_and_use_it_many_times(app) -> 
     assert symbols == ["fig-bird_dog", "fig-dead_bug"] and defs.get("aria-hidden") == "true"
     assert [u.find("{http://www.w3.org/2000/svg}use").get("href") for u in uses] == [
         "#fig-bird_dog", "#fig-dead_bug", "#fig-bird_dog"]
+
+
+def test_the_figure_definitions_can_be_collected_from_a_planned_week(app, client, example_form) -> None:
+    from flask import render_template_string
+
+    from planner.web import service
+
+    with app.test_request_context():
+        plan = service.solve_form(example_form).plan
+        html = render_template_string("{{ exercise_figure_defs(plan) }}", plan=plan)
+    planned = {ex["id"] for day in plan["days"] for item in day["items"] for ex in item["exercises"]}
+    symbols = {s.get("id") for s in ET.fromstring(html).iter(f"{SVG}symbol")}
+    assert planned and symbols == {f"fig-{i}" for i in planned}
