@@ -92,6 +92,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from planner.web import api, errors, feed, pages, render
     render.register(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(__import__("planner.web.library", fromlist=["bp"]).bp)  # the public exercise library
     app.register_blueprint(feed.bp)
     csrf.exempt(api.bp)  # JSON API: no cookies, no session, so no cross-site request to forge
     app.register_blueprint(api.bp)
