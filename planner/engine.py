@@ -126,6 +126,15 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
         return Plan("referred", "STOP", referral=stop_referral(pain), sources=_sources(rules, ["R13"]),
                     **program, **base)
     ladder = ladder_state(typed, ctx.log or Log(), today, rules)
+    later_ladder: list[str] = []
+    if ctx.published is not None and ctx.log is not None:
+        # a week keeps the ladder level it was planned with; what this week's check-ins change applies next week
+        eve = request.week_start - dt.timedelta(days=1)
+        start_of_week = ladder_state(typed, Log(checkins=[c for c in ctx.log.checkins if c.date <= eve]), eve, rules)
+        if (start_of_week and start_of_week.level) != (ladder and ladder.level):
+            later_ladder = [f"From next week: the return-to-run ladder at {ladder.level} ({ladder.reason})"
+                            if ladder else "From next week: off the return-to-run ladder."]
+        ladder = start_of_week
     caution = screening.outcome == "caution"
     status: PainStatus = pain.status
     label = None
@@ -144,7 +153,8 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
     week = Week(ladder, boundary, reference)
     inst = build_instance(request, knowledge, status, caution, label, week)
     lead = [n for n in (history_notice(request, rules) if derived is None else None,) if n]
-    lead += warnings(request, rules) + list(moved) + ladder_notices(ladder) + dropped_notices(list(inst.dropped))
+    lead += warnings(request, rules) + list(moved) + ladder_notices(ladder) + later_ladder
+    lead += dropped_notices(list(inst.dropped))
     if caution:
         lead.append(f"{screening.title}. {screening.advice} You told us: "
                     + "; ".join(q.text for q in screening.questions) + ".")
