@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, make_response, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 
 from planner.web import forms, service
 from planner.web.limits import limiter, solve_limit
@@ -63,6 +63,7 @@ def save() -> Response:
     if refusal is not None:
         return refusal
     saved = store().save(out.request.to_json_dict(), out.plan, fingerprints(out.plan))
+    flash("Saved. This page is your plan's private link: bookmark it to come back, edit or delete.")
     return _see(url_for("pages.saved", token=saved.token))
 
 
@@ -111,6 +112,7 @@ def update(token: str) -> Response:
     if refusal is not None:
         return refusal
     store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan))
+    flash("Your changes are saved; subscribed calendars pick them up at their next refresh.")
     return _see(url_for("pages.saved", token=token))
 
 
@@ -127,4 +129,6 @@ def rotate_feed(token: str) -> Response:
     """Give the calendar feed a new address; the old one stops working at once."""
     _load(token)
     store().rotate_feed(token)
+    flash("Your calendar feed has a new address (below); the old one no longer works. "
+          "Subscribe again with the new one.")
     return _see(url_for("pages.saved", token=token) + "#calendar")
