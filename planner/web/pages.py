@@ -33,7 +33,9 @@ def readyz() -> Response:
 @bp.get("/")
 def index() -> Response:
     """The planner form, pre-filled with an example week (with a notice after a plan was deleted)."""
-    return page_or_fragment("planner", values=service.example_values(), deleted=request.args.get("deleted") == "1")
+    values = service.example_values()
+    values["screening_answer"] = ""  # the example is someone's week; the safety questions are the visitor's own
+    return page_or_fragment("planner", values=values, deleted=request.args.get("deleted") == "1")
 
 
 @bp.post("/plan")

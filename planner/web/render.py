@@ -151,6 +151,8 @@ def day_blocks(day: dict[str, Any]) -> list[dict[str, Any]]:
             "care_minutes": sum(i["minutes"] for i in parts),
             # on paper the "why" is folded away: a changed run keeps the reason it was changed
             "run_notes": [r for r in run.get("reasons", []) if not r.startswith("You asked")] if changed else [],
+            # on paper the "why" is folded away: a changed run keeps the reason it was changed
+            "run_notes": [r for r in run.get("reasons", []) if not r.startswith("You asked")] if changed else [],
             "reasons": list(dict.fromkeys(r for i in parts for r in i.get("reasons", []))),
             "rules": list(dict.fromkeys(r for i in parts for r in i.get("rules", []))),
         })
@@ -161,21 +163,30 @@ def _join(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Preferences the plan names in its penalties without a source entry (finding 13 of issue 8 asks for them).
+_PREFERENCE_TITLES = {"spread": "sessions spread evenly over the week", "R15": "run, then strength, then mobility"}
+
+
 def tradeoffs(plan: dict[str, Any]) -> list[str]:
-    """The plan's penalties as sentences, each said once: 'More than one session on Monday and Tuesday.'"""
+    """The plan's penalties as sentences, each said once, days gathered:
+    'Loaded strength on easy days Tuesday and Friday (preference: hard days hard, easy days easy).'"""
     grouped: dict[tuple[str, str], list[str]] = {}
     for p in plan.get("penalties", []):
         label = p.get("label", "").strip()
-        head, sep, tail = label.rpartition(" on ")
-        key, where = ((p.get("rule", ""), head), tail) if sep and tail[:1].isupper() else ((p.get("rule", ""), label), "")
+        head, _, day = label.rpartition(" ")
+        key, place = ((p.get("rule", ""), head), day) if day in _WEEKDAY_NAMES and head else \
+            ((p.get("rule", ""), label), "")
         places = grouped.setdefault(key, [])
-        if where and where not in places:
-            places.append(where)
+        if place and place not in places:
+            places.append(place)
     sentences = []
     for (rid, what), places in grouped.items():
-        text = what[:1].upper() + what[1:] + (f" on {_join(places)}" if places else "")
-        title = rule_info(plan, rid)["title"] if rid in plan.get("sources", {}) else ""
-        sentences.append(f"{text}" + (f" (a preference: {title.lower()})." if title else "."))
+        if len(places) > 1 and what.endswith(" day"):
+            what += "s"
+        text = what[:1].upper() + what[1:] + (f" {_join(places)}" if places else "")
+        title = rule_info(plan, rid)["title"] if rid in plan.get("sources", {}) else _PREFERENCE_TITLES.get(rid, "")
+        sentences.append(text + (f" (preference: {title[:1].lower() + title[1:]})." if title else "."))
     return sentences
 
 
