@@ -30,7 +30,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         forms=forms, field_names=forms.field_names(), zones=_zones(), chart=chart_bars, public_url=public_url,
         repeatable=repeatable, day_blocks=day_blocks, tradeoffs=tradeoffs, source_groups=source_groups,
-        rule_info=rule_info, pain_badges=PAIN_BADGES, status_badges=STATUS_BADGES,
+        rule_info=rule_info, exercise_glossary=exercise_glossary, pain_badges=PAIN_BADGES, status_badges=STATUS_BADGES,
         session_min=knowledge.rules.budget.session_min, health_options=list(HEALTH_FACTS.items()),
         equipment_options=[(e.id, e.name) for e in knowledge.catalogue.equipment],
         screening_options=[(q.id, q.text) for q in knowledge.screening.questions])
@@ -157,6 +157,17 @@ def day_blocks(day: dict[str, Any]) -> list[dict[str, Any]]:
             "rules": list(dict.fromkeys(r for i in parts for r in i.get("rules", []))),
         })
     return blocks
+
+
+def exercise_glossary(plan: dict[str, Any]) -> list[dict[str, str]]:
+    """Each exercise of the week once, with its cue, in order of first appearance (the printed how-to)."""
+    seen: dict[str, dict[str, str]] = {}
+    for day in plan.get("days", []):
+        for item in day.get("items", []):
+            for ex in item.get("exercises", []):
+                if ex.get("cue") and ex["id"] not in seen:
+                    seen[ex["id"]] = {"name": ex["name"], "cue": ex["cue"]}
+    return list(seen.values())
 
 
 def _join(words: list[str]) -> str:

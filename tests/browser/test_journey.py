@@ -25,8 +25,8 @@ def test_changing_a_run_updates_the_plan_without_loading_a_new_page(page: Page) 
     expect(day_column(page, "sat").locator("article[data-key=sat-run]")).to_have_count(0)
     page.evaluate("window.__marker = 1")
 
+    page.locator("select[name=run_sat_kind]").select_option("long")  # a rest day shows no run fields until then
     page.locator("input[name=run_sat_minutes]").fill("60")
-    page.locator("select[name=run_sat_kind]").select_option("long")
 
     saturday_run = day_column(page, "sat").locator("article.item[data-key=sat-run]")
     expect(saturday_run).to_be_visible()
