@@ -131,3 +131,11 @@ def test_editing_a_run_does_not_move_focus_away_from_the_form(phone: Page) -> No
     minutes.press("Tab")
     expect(phone.locator("#plan article[data-key=tue-run]")).to_contain_text("45 min")
     assert phone.evaluate("document.activeElement.name") == "run_tue_start"
+
+
+def test_on_a_phone_the_private_link_and_feed_fields_fit_the_screen(phone: Page) -> None:
+    save_example_week(phone)
+    for field in ("#f-private", "#f-feed", "#f-busy"):
+        box = phone.locator(field).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], field
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
