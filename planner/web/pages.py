@@ -46,6 +46,8 @@ def plan() -> Response:
     status = 422 if out.errors else 200
     # A relaxation changes the runner's wishes, so the form itself is re-rendered, not only the plan.
     block = "planner" if request.form.get("relax") else "plan_area"
+    if block == "planner" and not out.values.get("flags"):  # a relaxation answers no safety question for the runner
+        out.values["screening_answer"] = (request.form.get("screening_answer") or "")[:8]
     return page_or_fragment(block, status, values=out.values, errors=out.errors, plan=out.plan,
                             saved=_saved_from_form())
 

@@ -318,3 +318,27 @@ def test_saving_and_saving_changes_are_confirmed_once_and_delete_takes_a_second_
     assert client.post(f"{link}/feed", data={"csrf_token": edit["csrf_token"]}).status_code == 303
     assert "new address" in client.get(link).get_data(as_text=True)
     assert f'id="f-private" type="text" readonly value="http://localhost{link}"' in page
+
+
+def test_a_plan_saved_before_blocks_existed_shows_one_block_per_item():
+    from planner.web.render import day_blocks
+    day = {"weekday": "tue", "items": [
+        {"key": "tue-run", "kind": "run", "start": "07:00", "minutes": 35, "run_kind": "easy",
+         "requested_minutes": 40, "reasons": ["Held shorter."], "rules": ["R13"], "exercises": []},
+        {"key": "tue-core", "kind": "core", "start": "19:00", "minutes": 8, "reasons": [], "rules": ["R3"],
+         "exercises": []}]}
+    blocks = day_blocks(day)
+    assert [(b["key"], b["start"], b["end"]) for b in blocks] == [("tue-run", "07:00", "07:35"),
+                                                                 ("tue-core", "19:00", "19:08")]
+    assert blocks[0]["run_notes"] == ["Held shorter."] and blocks[1]["run_notes"] == []
+
+
+def test_a_relaxation_keeps_the_safety_questions_as_the_runner_left_them(client, example_form):
+    example_form.poplist("screening_answer")   # the form reader of conftest submits every radio; a browser none
+    html = client.post("/plan", data=infeasible_form(example_form)).get_data(as_text=True)
+    example_form["relax"] = re.findall(r'name="relax" value="([^"]+)"', html)[0]
+    after = client.post("/plan", data=example_form).get_data(as_text=True)   # never answered on the first visit
+    assert 'id="f-screening_none" checked' not in after
+    example_form["screening_answer"] = "none"
+    after = client.post("/plan", data=example_form).get_data(as_text=True)
+    assert 'id="f-screening_none" checked' in after
