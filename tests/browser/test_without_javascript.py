@@ -17,7 +17,7 @@ def test_without_javascript_a_user_can_plan_fix_a_mistake_and_save(new_context) 
     page.goto("/")
     page.get_by_role("button", name="Plan my week").click()
     expect(page.locator("#plan ol.week > li.day")).to_have_count(7)
-    expect(page).to_have_url(re.compile(r"/plan#plan$"))  # the answer page opens at the plan, not at the top
+    expect(page).to_have_url(re.compile(r"/plan#result$"))  # the answer page opens at the plan, not at the top
 
     minutes = page.locator("input[name=run_tue_minutes]")
     minutes.fill("999")
