@@ -48,8 +48,26 @@
     if (heading && (focusResult || urgent)) {
       heading.focus({preventScroll: true});
       heading.scrollIntoView({block: "start"});
+      hideCue();
+    } else if (heading && heading.getBoundingClientRect().top > window.innerHeight) {
+      showCue();  // the plan changed out of sight (below the form on a phone): say so, one tap away
     }
     focusResult = false;
+  }
+  function showCue() {
+    var cue = document.getElementById("plan-updated");
+    if (cue) cue.hidden = false;
+  }
+  function hideCue() {
+    var cue = document.getElementById("plan-updated");
+    if (cue) cue.hidden = true;
+  }
+  function cueClicked(evt) {
+    if (!evt.target || !evt.target.closest || !evt.target.closest("#plan-updated")) return;
+    evt.preventDefault();
+    hideCue();
+    var heading = document.querySelector("#plan .result-heading");
+    if (heading) { heading.focus({preventScroll: true}); heading.scrollIntoView({block: "start"}); }
   }
   // "None of these apply" answers the safety group in one tap: it clears any ticked question (which the CSS
   // then folds away) and re-plans once.
@@ -88,6 +106,11 @@
     });
   }
   document.addEventListener("change", answerNone, true);
+  document.addEventListener("click", cueClicked);
+  window.addEventListener("scroll", function () {
+    var heading = document.querySelector("#plan .result-heading");
+    if (heading && heading.getBoundingClientRect().top < window.innerHeight) hideCue();
+  }, {passive: true});
   document.addEventListener("change", updateAnswer);
   document.addEventListener("htmx:configRequest", noteTrigger);
   document.addEventListener("htmx:afterSettle", showResult);

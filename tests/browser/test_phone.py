@@ -124,13 +124,18 @@ def test_after_ticking_a_red_flag_the_urgent_advice_heading_is_in_view_and_focus
     expect(phone.locator("#plan .result-heading")).to_contain_text(re.compile("urgent", re.I))
 
 
-def test_editing_a_run_does_not_move_focus_away_from_the_form(phone: Page) -> None:
+def test_editing_a_run_keeps_focus_in_the_form_and_offers_a_way_to_the_updated_plan(phone: Page) -> None:
     plan_example_week(phone)
     minutes = phone.locator("input[name=run_tue_minutes]")
     minutes.fill("45")
     minutes.press("Tab")
     expect(phone.locator("#plan article[data-key=tue-run]")).to_contain_text("45 min")
     assert phone.evaluate("document.activeElement.name") == "run_tue_start"
+    cue = phone.get_by_role("link", name="Your plan is updated: show it")  # ... but says the plan changed below
+    expect(cue).to_be_visible()
+    cue.click()
+    phone.wait_for_function(HEADING_IN_VIEW_AND_FOCUSED)
+    expect(cue).to_be_hidden()
 
 
 def test_on_a_phone_the_private_link_and_feed_fields_fit_the_screen(phone: Page) -> None:
