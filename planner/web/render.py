@@ -151,8 +151,6 @@ def day_blocks(day: dict[str, Any]) -> list[dict[str, Any]]:
             "care_minutes": sum(i["minutes"] for i in parts),
             # on paper the "why" is folded away: a changed run keeps the reason it was changed
             "run_notes": [r for r in run.get("reasons", []) if not r.startswith("You asked")] if changed else [],
-            # on paper the "why" is folded away: a changed run keeps the reason it was changed
-            "run_notes": [r for r in run.get("reasons", []) if not r.startswith("You asked")] if changed else [],
             "reasons": list(dict.fromkeys(r for i in parts for r in i.get("reasons", []))),
             "rules": list(dict.fromkeys(r for i in parts for r in i.get("rules", []))),
         })

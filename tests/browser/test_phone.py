@@ -21,17 +21,19 @@ TARGETS = """() => {
     if (!box.width || !box.height || getComputedStyle(el).visibility === "hidden") continue;
     const target = (el.type === "checkbox" || el.type === "radio") ? (el.closest("label") || el) : el;
     const t = target.getBoundingClientRect();
-    if (t.height < 44) out.push(`${el.tagName.toLowerCase()}[name=${el.name || ""}] "${(target.textContent || el.value || "").trim().slice(0, 40)}" ${Math.round(t.width)}×${Math.round(t.height)}`);
+    const what = (target.textContent || el.value || "").trim().slice(0, 40);
+    if (t.height < 44) out.push(`${el.tagName.toLowerCase()}[name=${el.name}] "${what}" ${Math.round(t.height)} px`);
   }
   return out;
 }"""
 
 SMALL_TEXT = """() => {
   const out = [];
-  for (const el of document.querySelectorAll("main p, main li, main label, main dd, main dt, main summary, main td, main th, footer p")) {
+  const text = "main p, main li, main label, main dd, main dt, main summary, main td, main th, footer p";
+  for (const el of document.querySelectorAll(text)) {
     if (!el.getClientRects().length || !el.textContent.trim()) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
-    if (size < 16) out.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent.trim().slice(0, 40)}" ${size}px`);
+    if (size < 16) out.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}" ${size} px`);
   }
   return out;
 }"""
