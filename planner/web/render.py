@@ -17,6 +17,11 @@ from planner.web.feed import public_url
 PAGE = "planner.html"
 
 
+# The safety questions in three groups a runner can scan (DOMAIN §1A, §1B, §1C), in plain words.
+SCREENING_HEADINGS = (("1A", "Changes in feeling, bladder, bowel or legs"), ("1B", "Other signs a doctor should check"),
+                      ("1C", "Signs that call for a gentler week"))
+
+
 def wants_fragment() -> bool:
     """A fragment only for a plain htmx request: not boosted, not a history restore."""
     h = request.headers
@@ -33,7 +38,9 @@ def register(app: Flask) -> None:
         rule_info=rule_info, exercise_glossary=exercise_glossary, pain_badges=PAIN_BADGES, status_badges=STATUS_BADGES,
         session_min=knowledge.rules.budget.session_min, health_options=list(HEALTH_FACTS.items()),
         equipment_options=[(e.id, e.name) for e in knowledge.catalogue.equipment],
-        screening_options=[(q.id, q.text) for q in knowledge.screening.questions])
+        screening_options=[(q.id, q.text) for q in knowledge.screening.questions],
+        screening_groups=[(heading, [(q.id, q.text) for q in knowledge.screening.questions if q.tier == tier])
+                          for tier, heading in SCREENING_HEADINGS])
 
 
 def context(**extra: Any) -> dict[str, Any]:

@@ -342,3 +342,11 @@ def test_a_relaxation_keeps_the_safety_questions_as_the_runner_left_them(client,
     example_form["screening_answer"] = "none"
     after = client.post("/plan", data=example_form).get_data(as_text=True)
     assert 'id="f-screening_none" checked' in after
+
+
+def test_a_caution_week_does_not_call_itself_settled_without_saying_it_is_careful(client, example_form):
+    example_form.add("flags", "sciatica")
+    html = client.post("/plan", data=example_form).get_data(as_text=True)
+    assert days_in(html) == 7
+    assert "Pain settled (GREEN)" not in html
+    assert "A careful week" in html and "physiotherapist" in html
