@@ -62,6 +62,9 @@ def default_knowledge() -> Knowledge:
 
 
 def example_request() -> dict[str, Any]:
-    """A sensible example week (Contract 1) for a first visit: the AMBER half-marathoner."""
+    """A sensible example week (Contract 1) for a first visit: the half-marathoner's week with no pain (GREEN),
+    so nobody's first plan starts from someone else's pain."""
     path = default_knowledge().data_dir / "examples" / "amber-half-marathoner.json"
-    return json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["pain"] = {"during_run": 0, "at_rest": 0, "next_morning": "usual", "trend": "flat"}
+    return data

@@ -13,12 +13,15 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from planner.request import AREAS, DAY_NAMES, WEEKDAYS, FieldError
+from planner.request import AREAS, DAY_NAMES, HEALTH_FACTS, WEEKDAYS, FieldError
 
 RUN_CHOICES = (("rest", "Rest"), ("easy", "Easy"), ("long", "Long"), ("quality", "Quality"))
 PAIN_NEXT = (("usual", "As usual"), ("settles_within_24h", "Worse, settles within 24 h"),
              ("persists", "Worse, still there after 24 h"))
 PAIN_TREND = (("falling", "Getting better"), ("flat", "About the same"), ("rising", "Getting worse"))
+# The safety group's one-tap answer: "none" folds the questions away, "some" opens them (no JS needed: CSS :has).
+SCREENING_ANSWERS = (("none", "None of these apply to me"), ("some", "One or more apply: show me the questions"))
+LIST_FIELDS = ("weak_areas", "equipment", "flags", "health")
 AREA_LABELS = {"core": "Core", "hip_mobility": "Hip mobility", "hamstrings": "Hamstrings", "glutes": "Glutes",
                "thoracic": "Thoracic spine (upper back)"}
 LEVELS = ((1, "1 — new to strength work"), (2, "2 — some experience"), (3, "3 — regular strength training"))
@@ -27,7 +30,7 @@ MAX_TEXT = 200  # no form field needs more; longer values are cut before validat
 
 def field_names() -> list[str]:
     """Every input name that can carry an error message (the page renders one slot per name)."""
-    names = ["name", "week_start", "timezone", "wake_time", "level", "weak_areas", "equipment", "flags",
+    names = ["name", "week_start", "timezone", "wake_time", "level", "weak_areas", "equipment", "flags", "health",
              "pain_during_run", "pain_at_rest", "pain_next_morning", "pain_trend", "history_longest",
              "history_last_week", "reminder_minutes", "hamstring_twice_daily", "pain_limping", "form"]
     for d in WEEKDAYS:
@@ -89,6 +92,7 @@ def request_from_form(form: MultiDict[str, str], tiers: Mapping[str, str]) -> tu
     data["available"] = available
     data["weak_areas"] = [a[:MAX_TEXT] for a in form.getlist("weak_areas")]
     data["equipment"] = [e[:MAX_TEXT] for e in form.getlist("equipment")]
+    data["health"] = [h[:MAX_TEXT] for h in form.getlist("health")]
     pain: dict[str, Any] = {}
     for key in ("during_run", "at_rest"):
         value = _int(form, f"pain_{key}", errors, optional=True)
@@ -139,7 +143,7 @@ def form_field_of(path: str, data: Mapping[str, Any]) -> str:
         return "flags"
     if parts[0] == "history" and len(parts) > 1:
         return {"longest_run_30d_minutes": "history_longest"}.get(parts[1], "history_last_week")
-    if parts[0] in ("weak_areas", "equipment"):
+    if parts[0] in ("weak_areas", "equipment", "health"):
         return parts[0]
     if parts[0] in field_names():
         return parts[0]
@@ -162,7 +166,7 @@ def form_from_request(data: Mapping[str, Any]) -> dict[str, Any]:
         "name": data.get("name", ""), "week_start": str(data.get("week_start", "")),
         "timezone": data.get("timezone", "UTC"), "wake_time": data.get("wake_time", "06:30"),
         "level": str(data.get("level", 1)), "weak_areas": list(data.get("weak_areas", [])),
-        "equipment": list(data.get("equipment", [])),
+        "equipment": list(data.get("equipment", [])), "health": list(data.get("health", [])),
         "hamstring_twice_daily": bool(data.get("hamstring_twice_daily")),
         "reminder_minutes": "" if data.get("reminder_minutes") in (None, 0) else str(data["reminder_minutes"]),
     }
@@ -182,6 +186,8 @@ def form_from_request(data: Mapping[str, Any]) -> dict[str, Any]:
                   pain_next_morning=pain.get("next_morning", "usual"), pain_trend=pain.get("trend", "flat"))
     screening = data.get("screening", {}) or {}
     values["flags"] = [*screening.get("red_flags", []), *screening.get("cautions", [])]
+    # A stored or example request has had its safety questions answered: folded unless one was ticked.
+    values["screening_answer"] = "some" if values["flags"] else "none"
     history = data.get("history", {}) or {}
     values["history_longest"] = "" if history.get("longest_run_30d_minutes") is None else \
         str(history["longest_run_30d_minutes"])
@@ -194,18 +200,21 @@ def form_from_submission(form: MultiDict[str, str]) -> dict[str, Any]:
     """The user's submitted values exactly as typed (cut to a sane length), to re-render after an error."""
     values: dict[str, Any] = {}
     for key in form:  # MultiDict iterates its distinct keys
-        if key in ("weak_areas", "equipment", "flags"):
+        if key in LIST_FIELDS:
             values[key] = [v[:MAX_TEXT] for v in form.getlist(key)]
         elif key != "csrf_token":
             values[key] = (form.get(key) or "")[:MAX_TEXT]
-    for key in ("weak_areas", "equipment", "flags"):
+    for key in LIST_FIELDS:
         values.setdefault(key, [])
+    if values["flags"]:  # a ticked question is never folded away out of sight
+        values["screening_answer"] = "some"
     values["hamstring_twice_daily"] = _checked(form, "hamstring_twice_daily")
     values["pain_limping"] = _checked(form, "pain_limping")
     return values
 
 
-__all__ = ["AREAS", "AREA_LABELS", "DAY_NAMES", "LEVELS", "PAIN_NEXT", "PAIN_TREND", "RUN_CHOICES",
+__all__ = ["AREAS", "AREA_LABELS", "DAY_NAMES", "HEALTH_FACTS", "LEVELS", "PAIN_NEXT", "PAIN_TREND", "RUN_CHOICES",
+           "SCREENING_ANSWERS",
            "errors_for_form", "field_names", "form_from_request", "form_from_submission", "request_from_form"]
 
 
@@ -215,7 +224,7 @@ _LABELS = {
     "pain_during_run": "Pain during runs", "pain_at_rest": "Pain at rest", "pain_next_morning": "Morning after",
     "pain_trend": "Pain trend", "history_longest": "Longest recent run", "history_last_week": "Last week's running",
     "reminder_minutes": "Calendar reminder", "hamstring_twice_daily": "Hamstring stretch", "form": "The form",
-    "pain_limping": "Limping",
+    "pain_limping": "Limping", "health": "Health facts",
 }
 
 

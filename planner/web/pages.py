@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, make_response, redirect, request, url_for
+from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 
 from planner.web import forms, service
 from planner.web.limits import limiter, solve_limit
@@ -33,7 +33,9 @@ def readyz() -> Response:
 @bp.get("/")
 def index() -> Response:
     """The planner form, pre-filled with an example week (with a notice after a plan was deleted)."""
-    return page_or_fragment("planner", values=service.example_values(), deleted=request.args.get("deleted") == "1")
+    values = service.example_values()
+    values["screening_answer"] = ""  # the example is someone's week; the safety questions are the visitor's own
+    return page_or_fragment("planner", values=values, deleted=request.args.get("deleted") == "1")
 
 
 @bp.post("/plan")
@@ -44,6 +46,8 @@ def plan() -> Response:
     status = 422 if out.errors else 200
     # A relaxation changes the runner's wishes, so the form itself is re-rendered, not only the plan.
     block = "planner" if request.form.get("relax") else "plan_area"
+    if block == "planner" and not out.values.get("flags"):  # a relaxation answers no safety question for the runner
+        out.values["screening_answer"] = (request.form.get("screening_answer") or "")[:8]
     return page_or_fragment(block, status, values=out.values, errors=out.errors, plan=out.plan,
                             saved=_saved_from_form())
 
@@ -63,6 +67,7 @@ def save() -> Response:
     if refusal is not None:
         return refusal
     saved = store().save(out.request.to_json_dict(), out.plan, fingerprints(out.plan))
+    flash("Saved. This page is your plan's private link: bookmark it to come back, edit or delete.")
     return _see(url_for("pages.saved", token=saved.token))
 
 
@@ -111,6 +116,7 @@ def update(token: str) -> Response:
     if refusal is not None:
         return refusal
     store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan))
+    flash("Your changes are saved; subscribed calendars pick them up at their next refresh.")
     return _see(url_for("pages.saved", token=token))
 
 
@@ -127,4 +133,6 @@ def rotate_feed(token: str) -> Response:
     """Give the calendar feed a new address; the old one stops working at once."""
     _load(token)
     store().rotate_feed(token)
+    flash("Your calendar feed has a new address (below); the old one no longer works. "
+          "Subscribe again with the new one.")
     return _see(url_for("pages.saved", token=token) + "#calendar")

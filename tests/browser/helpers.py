@@ -7,6 +7,8 @@ import re
 from playwright.sync_api import Page, expect
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1400, "height": 900}
 SAVED_URL = re.compile(r"/p/[A-Za-z0-9_-]+$")
 
 
@@ -39,6 +41,12 @@ def ask_for_an_impossible_week(page: Page) -> None:
     page.get_by_role("button", name="Plan my week").click()
     expect(page.locator("#plan .infeasible")).to_be_visible()
     expect(page.locator("#plan button[name=relax]").first).to_be_visible()
+
+
+def answer_safety_question(page: Page, question: str) -> None:
+    """Open the safety questions ("one or more apply") and tick one of them."""
+    page.get_by_label("One or more apply").check()
+    page.locator(f"input[name=flags][value={question}]").check()
 
 
 def day_column(page: Page, day: str):

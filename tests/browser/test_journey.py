@@ -25,8 +25,8 @@ def test_changing_a_run_updates_the_plan_without_loading_a_new_page(page: Page) 
     expect(day_column(page, "sat").locator("article[data-key=sat-run]")).to_have_count(0)
     page.evaluate("window.__marker = 1")
 
+    page.locator("select[name=run_sat_kind]").select_option("long")  # a rest day shows no run fields until then
     page.locator("input[name=run_sat_minutes]").fill("60")
-    page.locator("select[name=run_sat_kind]").select_option("long")
 
     saturday_run = day_column(page, "sat").locator("article.item[data-key=sat-run]")
     expect(saturday_run).to_be_visible()
@@ -97,3 +97,27 @@ def test_an_impossible_week_offers_changes_and_one_click_replans_with_it(page: P
         expect(page.locator("#plan ol.week > li.day")).to_have_count(7)
     else:
         assert page.locator("#plan .infeasible").inner_text() != before
+
+
+def test_none_of_these_answers_the_safety_questions_in_one_tap_and_clears_a_ticked_one(page: Page) -> None:
+    plan_example_week(page)
+    question = page.locator("input[name=flags][value=saddle_numbness]")
+    question.check()
+    expect(page.locator("#plan .advice.advice-urgent")).to_be_visible()
+    page.get_by_label("None of these apply to me").check()
+    expect(question).not_to_be_checked()
+    expect(question).to_be_hidden()
+    expect(page.locator("#plan ol.week > li.day")).to_have_count(7)
+    expect(page.locator("#plan .unanswered")).to_have_count(0)
+
+
+def test_a_folded_section_names_what_is_ticked_inside_it(page: Page) -> None:
+    page.goto("/")
+    summary = page.locator("#s-health > summary")
+    expect(summary).to_contain_text("none ticked")
+    summary.click()
+    page.locator("input[name=health][value=knee_pain]").check()
+    expect(summary).to_contain_text("Knee pain")
+    summary.click()
+    expect(page.locator("input[name=health][value=knee_pain]")).to_be_hidden()
+    expect(summary).to_contain_text("Knee pain")

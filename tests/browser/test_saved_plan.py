@@ -35,13 +35,17 @@ def test_a_saved_link_opens_in_a_fresh_browser_keeps_edits_and_is_gone_after_del
     other.get_by_role("button", name="Save changes").click()
     other.wait_for_function("() => window.__before_save === undefined")  # HX-Redirect: a real page load
     expect(other).to_have_url(link)
+    expect(other.locator(".notice")).to_contain_text("changes are saved")
     other.reload()
     expect(other.locator("input[name=run_tue_minutes]")).to_have_value("50")
     expect(other.locator("#plan article[data-key=tue-run]")).to_contain_text("50")
     page.reload()  # the first browser sees the change too
     expect(page.locator("input[name=run_tue_minutes]")).to_have_value("50")
 
-    other.get_by_role("button", name="Delete this plan").click()
+    expect(other.locator(".notice")).to_have_count(0)  # said once, not on every visit
+    other.get_by_text("Delete this plan…").click()  # a second step: nothing is deleted on the first tap
+    assert other.request.get(link).status == 200
+    other.get_by_role("button", name="Yes, delete this plan").click()
     expect(other.locator(".notice")).to_contain_text("deleted")
     response = other.goto(link)
     assert response is not None and response.status == 404
@@ -106,3 +110,32 @@ def test_a_double_click_on_save_stores_one_plan(page: Page) -> None:
     page.get_by_role("button", name="Save and get a link").dblclick()
     expect(page).to_have_url(SAVED_URL)
     assert log.count("POST /save") == 1 and "aborted /save" not in log, log
+
+
+def test_saving_confirms_and_the_private_link_copies_with_one_tap(page: Page) -> None:
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    link = save_example_week(page)
+    expect(page.locator(".notice")).to_contain_text("Saved")
+    private = page.locator("#f-private")
+    expect(private).to_have_value(link)
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.locator(".copy-done")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+
+
+def test_a_new_feed_address_is_confirmed_and_replaces_the_old_one(page: Page) -> None:
+    save_example_week(page)
+    old = page.locator("#f-feed").input_value()
+    page.get_by_role("button", name="New feed address").click()
+    expect(page.locator(".notice")).to_contain_text("new address")
+    assert page.locator("#f-feed").input_value() != old
+    assert page.request.get(old).status == 404
+
+
+def test_a_week_planned_around_pain_says_why_it_downloads_for_one_week_only(page: Page) -> None:
+    page.goto("/")
+    page.locator("input[name=pain_during_run]").fill("4")
+    page.get_by_role("button", name="Save and get a link").click()
+    expect(page).to_have_url(SAVED_URL)
+    expect(page.locator("#f-weeks option")).to_have_count(1)
+    expect(page.locator("#calendar")).to_contain_text("One week only")
