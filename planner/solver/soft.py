@@ -86,10 +86,10 @@ def add_objective(wm: WeekModel) -> None:
         frame = inst.frames[d]
         if frame.run_kind is None:
             soft(wm, var, w.strength_on_rest_day, "R5",
-                       f"loaded {group.replace('_', '-')} strength on {frame.name}, a rest day")
+                       f"loaded strength on rest day {frame.name}")
         elif frame.run_kind == "easy" and inst.request.level > 1:
             soft(wm, var, w.strength_on_easy_day, "R5",
-                       f"loaded {group.replace('_', '-')} strength on {frame.name}, an easy day")
+                       f"loaded strength on easy day {frame.name}")
         if group == "core" and frame.run_start is not None and frame.window_start < frame.run_start:
             gap = frame.run_start - (frame.window_start + frame.window_minutes)
             if gap < routine.tiring_core_gap_before_run:
