@@ -18,7 +18,7 @@ def _pages(page: Page) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def test_printing_hides_the_form_and_shows_the_week_on_one_landscape_page(page: Page) -> None:
+def test_printing_hides_the_form_and_shows_the_week_with_figures_on_two_landscape_pages_at_most(page: Page) -> None:
     plan_example_week(page)
     page.emulate_media(media="print")
 
@@ -28,7 +28,8 @@ def test_printing_hides_the_form_and_shows_the_week_on_one_landscape_page(page: 
     expect(page.locator("header.site")).to_be_hidden()
     expect(page.locator("#plan ol.week")).to_be_visible()
     expect(page.locator("#plan ol.week > li.day").nth(6)).to_be_visible()
-    assert _pages(page) == 1, "the printed example week takes more than one page"
+    # issue 11: the printed week shows a figure, the dose and the cue of each exercise: two pages at most
+    assert _pages(page) <= 2, "the printed example week takes more than two pages"
 
 
 def test_a_printed_amber_week_keeps_doses_cues_and_why_runs_were_cut(page: Page) -> None:
