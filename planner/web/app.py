@@ -28,6 +28,10 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 log = logging.getLogger("backstride")
 
 
+class StartupError(Exception):
+    """The app cannot start as configured; the message is one line that says why and what to change."""
+
+
 def _secret_key(instance: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept under instance/."""
     if os.environ.get("SECRET_KEY"):
