@@ -89,7 +89,8 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "HOST": HOST, "PORT": str(self.port), "BACKSTRIDE_INSTANCE": str(self.dir / "instance"),
                "DATABASE_URL": f"sqlite:///{self.dir / 'load.db'}", "SECRET_KEY": "load-test-secret",
-               "BACKSTRIDE_RATE_LIMIT": "1000000/minute", "BACKSTRIDE_INSECURE_COOKIES": "1",
+               "BACKSTRIDE_RATE_LIMIT": "1000000/minute", "BACKSTRIDE_WRITE_LIMIT": "1000000/minute",
+               "BACKSTRIDE_CALENDAR_LIMIT": "1000000/minute", "BACKSTRIDE_INSECURE_COOKIES": "1",
                **(extra_env or {})}
         self.log_path = self.dir / "server.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()

@@ -11,7 +11,7 @@ from planner import __version__
 from planner.plan_schema import openapi_document
 from planner.request import RequestError
 from planner.web import service
-from planner.web.limits import limiter, solve_limit
+from planner.web.limits import solving
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -23,7 +23,7 @@ def error(status: int, message: str, fields: dict[str, str] | None = None) -> Re
 
 
 @bp.post("/plans")
-@limiter.limit(solve_limit)
+@solving
 def create_plan() -> Response:
     """Plan a week: 200 with Contract 2 (also for referred/infeasible), 422 naming each bad field."""
     if not request.is_json:

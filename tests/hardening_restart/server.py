@@ -33,7 +33,8 @@ class Server:
         self.port = free_port()
         env = {**os.environ, "HOST": HOST, "PORT": str(self.port), "BACKSTRIDE_INSTANCE": str(workdir / "instance"),
                "DATABASE_URL": f"sqlite:///{workdir / 'plans.db'}", "SECRET_KEY": "restart-test",
-               "BACKSTRIDE_RATE_LIMIT": "1000000/minute", "BACKSTRIDE_INSECURE_COOKIES": "1", **env}
+               "BACKSTRIDE_RATE_LIMIT": "1000000/minute", "BACKSTRIDE_WRITE_LIMIT": "1000000/minute",
+               "BACKSTRIDE_CALENDAR_LIMIT": "1000000/minute", "BACKSTRIDE_INSECURE_COOKIES": "1", **env}
         self.log_path = workdir / f"server-{name}.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen(
