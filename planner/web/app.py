@@ -67,11 +67,11 @@ def _secret_key(instance: Path) -> str:
 LOCAL_HOSTS = ["localhost", "127.0.0.1"]
 
 
-def _trusted_hosts() -> list[str] | None:
+def _trusted_hosts(public_url: str | None) -> list[str] | None:
     """Without PUBLIC_URL links are built on the request's Host, so only local and configured hosts are
     answered (BACKSTRIDE_HOSTS, comma-separated; '.example.org' allows its subdomains). With PUBLIC_URL links
     never use the Host header, so any host is answered (a proxy may pass its own)."""
-    if os.environ.get("PUBLIC_URL"):
+    if public_url:
         return None
     extra = [h.strip() for h in os.environ.get("BACKSTRIDE_HOSTS", "").split(",") if h.strip()]
     return LOCAL_HOSTS + extra
@@ -103,10 +103,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_HEADERS_ENABLED=True,
         RATELIMIT_SWALLOW_ERRORS=True,  # a database hiccup must not turn every solve into a 500
         PUBLIC_URL=os.environ.get("PUBLIC_URL"),
-        TRUSTED_HOSTS=_trusted_hosts(),
     )
     if config:
         app.config.update(config)
+    if "TRUSTED_HOSTS" not in (config or {}):
+        app.config["TRUSTED_HOSTS"] = _trusted_hosts(app.config["PUBLIC_URL"])
     app.config.setdefault("SECRET_KEY", None)
     # The instance folder holds only the generated secret key and the default SQLite file: it is made (and
     # must be writable) only when one of them is needed, so a read-only install runs with both set.

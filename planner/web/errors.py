@@ -60,9 +60,15 @@ def register(app: Flask) -> None:
                             "minute.", retry_after="30")
 
     @app.errorhandler(SecurityError)
-    def _host(exc: SecurityError) -> Response:  # Flask's TRUSTED_HOSTS refused the Host header
-        return _answer(400, "This server does not answer for that host name. Its operator sets PUBLIC_URL (or "
-                            "BACKSTRIDE_HOSTS) to the names it is reached by.")
+    def _host(exc: SecurityError) -> Response:
+        # Flask's TRUSTED_HOSTS refused the Host header: no URL can be built, so no page template either.
+        message = ("This server does not answer for that host name. Its operator sets PUBLIC_URL (or "
+                   "BACKSTRIDE_HOSTS) to the names it is reached by.")
+        if _wants_json():
+            response = jsonify({"error": message, "fields": {}})
+            response.status_code = 400
+            return response
+        return Response(message + "\n", 400, content_type="text/plain; charset=utf-8")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
