@@ -113,6 +113,10 @@ def main() -> int:
         started[_spawn(sock, int(conf["threads"]))] = (sock, time.monotonic())
     print(f"Backstride serving on http://{conf['host']}:{conf['port']} ({conf['workers']} processes × "
           f"{conf['threads']} thread)", file=sys.stderr, flush=True)
+    if conf["host"] not in ("127.0.0.1", "localhost", "::1") and not (
+            os.environ.get("PUBLIC_URL") or os.environ.get("BACKSTRIDE_HOSTS")):
+        print("Backstride: listening beyond loopback without PUBLIC_URL or BACKSTRIDE_HOSTS: requests for any "
+              "host name other than localhost and 127.0.0.1 are refused (400)", file=sys.stderr, flush=True)
     code = 0
     while True:
         try:
