@@ -429,10 +429,34 @@ def server_settings(env: dict[str, str], command: str | None) -> dict[str, Any]:
     return {"workers": conf["workers"], "threads": conf["threads"], "command": command or "python -m planner.web.serve"}
 
 
+def cpu_per_plan(examples: list[dict[str, Any]], count: int = 200) -> float:
+    """CPU seconds of one in-process make_plan (validation included) on requests like the load's: the
+    examples and the example form's week, a run's minutes varied, in this process before the server starts."""
+    from planner.engine import make_plan
+    from planner.knowledge import default_knowledge, example_request
+    from planner.request import next_monday, parse_request
+
+    knowledge, rng = default_knowledge(), random.Random(7)
+    week = next_monday().isoformat()
+    pool = [*examples, {**example_request(), "week_start": week}]
+    requests = []
+    for i in range(count):
+        data = json.loads(json.dumps(pool[i % len(pool)]))
+        if data.get("runs"):
+            data["runs"][0]["minutes"] = max(20, data["runs"][0]["minutes"] + rng.randrange(-5, 6))
+        requests.append(data)
+    make_plan(parse_request(requests[0], knowledge.vocabulary), knowledge)  # warm caches, as a worker is
+    started = time.process_time()
+    for data in requests:
+        make_plan(parse_request(data, knowledge.vocabulary), knowledge)
+    return (time.process_time() - started) / count
+
+
 def run(users: int, duration: float, think: float, mix: dict[str, int] | None = None,
         server_env: dict[str, str] | None = None, htmx: bool = True,
         server_command: str | None = None) -> dict[str, Any]:
     examples = [json.loads(p.read_text()) for p in sorted(EXAMPLES.glob("*.json"))]
+    plan_cpu_s = cpu_per_plan(examples)
     mix = mix or ENDPOINTS
     load_before = os.getloadavg()
     server = Server(server_env, server_command)
@@ -518,6 +542,9 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
         "worker_cpu_cores": worker_cores,
         "server_cpu_ms_per_request": (server1 - server0) / ticks_per_s * 1000 / total if total else math.nan,
         "plan_p99_over_static_p99": plan_p99 / static_p99 if static_p99 else math.nan,
+        "in_process_cpu_ms_per_plan": plan_cpu_s * 1000,
+        # the share of the solver's ceiling the server reached: 1.0 = HTTP, rendering and logging cost nothing
+        "solves_per_s_over_ceiling": solved / elapsed / (cores / plan_cpu_s),
         "loadavg_before": load_before, "loadavg_after": load_after,
         "cpu_cores_busy": {"machine": busy_cores, "server": server_cores, "load_generator": self_cores,
                            "other": busy_cores - server_cores - self_cores, "cores": cores},
@@ -549,7 +576,11 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"{'all':<22}{r['requests']:>8}{r['requests_per_s']:>8.1f}{o['p50_ms']:>9.1f}{o['p95_ms']:>9.1f}"
           f"{o['p99_ms']:>9.1f}{r['errors']:>8}")
     print()
-    print(f"plan solve p99 / static p99: {r['plan_p99_over_static_p99']:.1f}")
+    print(f"plan solve p99 / static p99: {r['plan_p99_over_static_p99']:.2f}")
+    ceiling = r["solved_plans_per_s"] / r["solves_per_s_over_ceiling"]
+    print(f"in-process CPU per plan: {r['in_process_cpu_ms_per_plan']:.1f} ms -> ceiling {ceiling:.1f} solves/s on "
+          f"{r['cpu_cores_busy']['cores']} cores; solved {r['solved_plans_per_s']:.1f}/s = "
+          f"{r['solves_per_s_over_ceiling'] * 100:.0f} % of it (meaningful at saturation: --think 0)")
     rss = ", ".join(f"{pid}: {mb:.1f} MB" for pid, mb in r["worker_peak_rss_mb"].items())
     print(f"worker peak RSS (VmHWM): {rss}  (recycled during the run: {r['workers_recycled']})")
     c = r["cpu_cores_busy"]
