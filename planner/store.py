@@ -212,13 +212,17 @@ class Store:
 
     def hit(self, key: str, expiry: float, amount: int = 1) -> int:
         """Count `amount` hits on a rate-limit window (a new window of `expiry` s if none is open); the count."""
+        return self.hit_window(key, expiry, amount)[0]
+
+    def hit_window(self, key: str, expiry: float, amount: int = 1) -> tuple[int, float]:
+        """As `hit`, with the window's end (Unix seconds) too."""
         now = time.time()
         with self._transaction(write=True, durable=False) as conn:
-            hits, _ = conn.execute(_HIT, {"key": key[:255], "amount": amount, "expires": now + expiry,
-                                          "now": now}).one()
+            hits, expires_at = conn.execute(_HIT, {"key": key[:255], "amount": amount, "expires": now + expiry,
+                                                   "now": now}).one()
             if random.random() < 0.01:  # now and then, forget windows that ended long ago
                 conn.execute(rate_hits.delete().where(rate_hits.c.expires_at < now - 86400))
-        return int(hits)
+        return int(hits), float(expires_at)
 
     def hits(self, key: str) -> tuple[int, float]:
         """(hits, window end in Unix seconds) of an open rate-limit window; (0, now) when none is open."""

@@ -17,6 +17,8 @@ flask-limiter storage (e.g. a Redis URL); `memory://` counts per worker process.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +34,7 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 WRITE_LIMIT = "30/minute;300/hour"
 CALENDAR_LIMIT = "20/minute;200/hour"
+RECENT_S = 1.0  # how long a thread's own last count of a window stands in for reading it again
 
 
 def solve_limit() -> str:
@@ -76,6 +79,7 @@ class DatabaseStorage(Storage):
         if store is None:
             raise ValueError("backstride:// counts in the app's database: pass store= (planner.web.limits.init)")
         self._store = store
+        self._recent = threading.local()
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
 
     @property
@@ -83,13 +87,26 @@ class DatabaseStorage(Storage):
         return (StoreUnavailable, sa.exc.SQLAlchemyError)
 
     def incr(self, key: str, expiry: float, amount: int = 1) -> int:
-        return self._store().hit(key, expiry, amount)
+        hits, ends = self._store().hit_window(key, expiry, amount)
+        now = time.monotonic()
+        windows = getattr(self._recent, "windows", {})
+        self._recent.windows = {k: v for k, v in windows.items() if now - v[2] < RECENT_S}
+        self._recent.windows[key] = (hits, ends, now)
+        return hits
+
+    def _window(self, key: str) -> tuple[int, float]:
+        # flask-limiter reads the window back right after counting a hit (for the X-RateLimit headers): the
+        # count this thread just got is as good as a second query, and a query costs more than the hit did.
+        recent = getattr(self._recent, "windows", {}).get(key)
+        if recent is not None and time.monotonic() - recent[2] < RECENT_S:
+            return recent[0], recent[1]
+        return self._store().hits(key)
 
     def get(self, key: str) -> int:
-        return self._store().hits(key)[0]
+        return self._window(key)[0]
 
     def get_expiry(self, key: str) -> float:
-        return self._store().hits(key)[1]
+        return self._window(key)[1]
 
     def check(self) -> bool:
         return self._store().ping()
