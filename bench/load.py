@@ -581,6 +581,9 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"in-process CPU per plan: {r['in_process_cpu_ms_per_plan']:.1f} ms -> ceiling {ceiling:.1f} solves/s on "
           f"{r['cpu_cores_busy']['cores']} cores; solved {r['solved_plans_per_s']:.1f}/s = "
           f"{r['solves_per_s_over_ceiling'] * 100:.0f} % of it (meaningful at saturation: --think 0)")
+    print(f"in-process CPU per plan / server CPU per request: "
+          f"{r['in_process_cpu_ms_per_plan'] / r['server_cpu_ms_per_request']:.2f} (with a solve-only --mix, the share "
+          f"of the server's CPU that is planning; other work on the machine does not move it as it moves solves/s)")
     rss = ", ".join(f"{pid}: {mb:.1f} MB" for pid, mb in r["worker_peak_rss_mb"].items())
     print(f"worker peak RSS (VmHWM): {rss}  (recycled during the run: {r['workers_recycled']})")
     c = r["cpu_cores_busy"]
