@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import os
+import signal
 import sqlite3
 import threading
+import time
 import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -191,3 +194,18 @@ def test_a_plain_restart_keeps_every_plan(servers, tmp_path):
     acknowledged.update(save_many(second.port, "more", range(10, 13)))
     assert second.terminate() == 0, second.log()
     assert_database_sound(tmp_path / "plans.db", at_least=len(acknowledged), at_most=len(acknowledged))
+
+
+def test_a_worker_process_that_dies_is_replaced_and_the_server_keeps_answering(servers):
+    server = servers("respawn")
+    before = server.workers()
+    assert len(before) == 2, before
+    os.kill(before[0], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (len(server.workers()) < 2 or before[0] in server.workers()):
+        time.sleep(0.1)
+    after = server.workers()
+    assert len(after) == 2 and before[0] not in after and before[1] in after, (before, after)
+    server.wait_ready()
+    assert all(request(server.port, "GET", "/healthz")[0] == 200 for _ in range(20))
+    assert server.terminate() == 0, server.log()
