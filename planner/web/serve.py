@@ -2,6 +2,9 @@
 
     python -m planner.web.serve        HOST (127.0.0.1), PORT (5000), WEB_CONCURRENCY (cores), BACKSTRIDE_THREADS (1)
 
+Behind a reverse proxy set BACKSTRIDE_TRUSTED_PROXY to its address: waitress then takes the client address
+(rate limits are per client) and scheme from its X-Forwarded-For / X-Forwarded-Proto, and from no one else.
+
 Why this shape (measured with bench/load.py and tests/hardening_restart/test_slow_clients.py, README):
 
 * waitress reads and buffers a whole request (headers and body) in its I/O loop before any app thread sees
@@ -65,8 +68,11 @@ def child(sock: socket.socket, threads: int) -> None:
         os._exit(CANNOT_START)
     except SystemExit as error:  # the data-file check already printed its message
         os._exit(CANNOT_START if error.code else 0)
+    proxy = os.environ.get("BACKSTRIDE_TRUSTED_PROXY")
+    behind = {"trusted_proxy": proxy, "trusted_proxy_count": 1,
+              "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"}} if proxy else {}
     server = create_server(
-        app, sockets=[sock], threads=threads, ident="backstride",
+        app, sockets=[sock], threads=threads, ident="backstride", **behind,
         connection_limit=1000,           # open connections per process; slow clients cost only these
         channel_timeout=30,              # seconds without a byte from an idle connection before it is closed
         max_request_header_size=16384,
