@@ -6,9 +6,10 @@ export UV_LINK_MODE := copy
 
 .PHONY: run test setup setup-test bench lint
 
-## Install everything the app needs and start it on $(PORT) (SQLite under instance/ unless DATABASE_URL says otherwise).
+## Install everything the app needs and serve it on 127.0.0.1:$(PORT) (HOST=0.0.0.0 to listen on every interface;
+## SQLite under instance/ unless DATABASE_URL says otherwise). See planner/web/serve.py for why waitress, pre-forked.
 run: setup
-	uv run --frozen gunicorn --config gunicorn.conf.py "planner.web:create_app()"
+	uv run --frozen python -m planner.web.serve
 
 ## Install everything the tests need (Python, npm, Debian's Chromium and PostgreSQL) and run the whole suite,
 ## browser tests included; then the storage and web tests again against a throwaway local PostgreSQL.

@@ -1,9 +1,10 @@
-"""Load test of the real server: gunicorn (gunicorn.conf.py) on loopback, N virtual users for D seconds.
+"""Load test of the real server: `make run`'s server (planner.web.serve) on loopback, N virtual users for D seconds.
 
     uv run --frozen python bench/load.py [--users 16] [--duration 60] [--think 0] [--json]
-        [--mix 'POST /plan=3,GET /=1'] [--workers N] [--threads N] [--server-arg=--keep-alive=0] [--no-htmx]
+        [--mix 'POST /plan=3,GET /=1'] [--workers N] [--threads N] [--no-htmx]
+        [--server-command 'granian --interface wsgi --workers 2 --factory --port {port} planner.web:create_app']
 
-Starts `gunicorn --config gunicorn.conf.py "planner.web:create_app()"` on a free loopback port with its own
+Starts `python -m planner.web.serve` (or --server-command, {port} replaced) on a free loopback port with its own
 temporary instance folder and SQLite database (no rate limit, session cookie allowed over http), waits for
 /healthz, then runs the virtual users. Each user is a thread with its own keep-alive connection, cookie jar
 (session cookie) and CSRF token, like a browser tab. Before the clock starts every user opens the form and
@@ -19,10 +20,10 @@ saves one plan (warm-up, not counted). Then each user loops, picking by weight:
 
 Users wait `--think` seconds between requests (default 0: closed loop, the server is kept saturated).
 Prints requests/s, per-endpoint count, p50/p95/p99 ms and errors (non-2xx/3xx or exceptions), solved
-plans/s (POST /plan + API), the peak RSS (VmHWM) of each gunicorn worker, the plan-solve p99 / static p99
-ratio, the machine load before/after and where the CPU went (gunicorn, this load generator, the rest of
-the machine: other work disturbs the figures on a small machine), and each worker's CPU share (gthread
-workers keep their keep-alive connections, so one worker can end up with all the users).
+plans/s (POST /plan + API), the peak RSS (VmHWM) of each server process, the plan-solve p99 / static p99
+ratio, the machine load before/after and where the CPU went (the server, this load generator, the rest of
+the machine: other work disturbs the figures on a small machine), and each worker's CPU share (keep-alive
+connections stay with the process that accepted them, so one process can end up with most users).
 Targets: plan solve p99 <= 100 ms, >= 50 solved plans/s, RSS <= 200 MB per worker, 0 errors.
 
 A request that fails before any byte of its answer on a reused keep-alive connection (the server closed
@@ -81,27 +82,29 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn as `make run` starts it, in its own session (process group) with a private database."""
+    """The server as `make run` starts it, in its own session (process group) with a private database."""
 
-    def __init__(self, extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> None:
+    def __init__(self, extra_env: dict[str, str] | None = None, command: str | None = None) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="backstride-load-"))
         self.port = free_port()
         env = {**os.environ, "HOST": HOST, "PORT": str(self.port), "BACKSTRIDE_INSTANCE": str(self.dir / "instance"),
                "DATABASE_URL": f"sqlite:///{self.dir / 'load.db'}", "SECRET_KEY": "load-test-secret",
-               "BACKSTRIDE_RATE_LIMIT": "1000000/minute", "BACKSTRIDE_INSECURE_COOKIES": "1",
+               "BACKSTRIDE_RATE_LIMIT": "1000000/minute", "BACKSTRIDE_WRITE_LIMIT": "1000000/minute",
+               "BACKSTRIDE_CALENDAR_LIMIT": "1000000/minute", "BACKSTRIDE_INSECURE_COOKIES": "1",
                **(extra_env or {})}
-        self.log_path = self.dir / "gunicorn.log"
+        self.log_path = self.dir / "server.log"
         self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        argv = (command.replace("{port}", str(self.port)).split() if command else
+                [sys.executable, "-m", "planner.web.serve"])
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *(extra_args or []),
-             "planner.web:create_app()"],
+            argv,
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({self.proc.returncode}):\n{self.log_tail()}")
+                raise RuntimeError(f"the server exited ({self.proc.returncode}):\n{self.log_tail()}")
             try:
                 conn = http.client.HTTPConnection(HOST, self.port, timeout=2)
                 conn.request("GET", "/healthz")
@@ -111,7 +114,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.1)
-        raise RuntimeError(f"gunicorn not ready after {timeout} s:\n{self.log_tail()}")
+        raise RuntimeError(f"the server not ready after {timeout} s:\n{self.log_tail()}")
 
     def log_tail(self, lines: int = 30) -> str:
         self._log.flush()
@@ -419,26 +422,44 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[max(0, math.ceil(p / 100 * len(sorted_values)) - 1)]
 
 
-def gunicorn_settings(env: dict[str, str]) -> dict[str, Any]:
-    """workers/threads/max_requests as gunicorn.conf.py resolves them with the server's environment."""
-    namespace: dict[str, Any] = {}
-    saved = dict(os.environ)
-    os.environ.update(env)
-    try:
-        exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return {k: namespace.get(k) for k in ("workers", "threads", "worker_class", "max_requests", "keepalive")}
+def server_settings(env: dict[str, str], command: str | None) -> dict[str, Any]:
+    """Processes and threads as planner.web.serve resolves them with the server's environment."""
+    from planner.web.serve import settings
+    conf = settings({**os.environ, **env})
+    return {"workers": conf["workers"], "threads": conf["threads"], "command": command or "python -m planner.web.serve"}
+
+
+def cpu_per_plan(examples: list[dict[str, Any]], count: int = 200) -> float:
+    """CPU seconds of one in-process make_plan (validation included) on requests like the load's: the
+    examples and the example form's week, a run's minutes varied, in this process before the server starts."""
+    from planner.engine import make_plan
+    from planner.knowledge import default_knowledge, example_request
+    from planner.request import next_monday, parse_request
+
+    knowledge, rng = default_knowledge(), random.Random(7)
+    week = next_monday().isoformat()
+    pool = [*examples, {**example_request(), "week_start": week}]
+    requests = []
+    for i in range(count):
+        data = json.loads(json.dumps(pool[i % len(pool)]))
+        if data.get("runs"):
+            data["runs"][0]["minutes"] = max(20, data["runs"][0]["minutes"] + rng.randrange(-5, 6))
+        requests.append(data)
+    make_plan(parse_request(requests[0], knowledge.vocabulary), knowledge)  # warm caches, as a worker is
+    started = time.process_time()
+    for data in requests:
+        make_plan(parse_request(data, knowledge.vocabulary), knowledge)
+    return (time.process_time() - started) / count
 
 
 def run(users: int, duration: float, think: float, mix: dict[str, int] | None = None,
         server_env: dict[str, str] | None = None, htmx: bool = True,
-        server_args: list[str] | None = None) -> dict[str, Any]:
+        server_command: str | None = None) -> dict[str, Any]:
     examples = [json.loads(p.read_text()) for p in sorted(EXAMPLES.glob("*.json"))]
+    plan_cpu_s = cpu_per_plan(examples)
     mix = mix or ENDPOINTS
     load_before = os.getloadavg()
-    server = Server(server_env, server_args)
+    server = Server(server_env, server_command)
     try:
         server.wait_ready()
         watch = WorkerWatch(server)
@@ -456,7 +477,7 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
             stop_at[0] = 0
             raise RuntimeError(f"{len(setup_errors)} users failed to start: {setup_errors[0]}\n{server.log_tail()}")
         busy0, total0 = machine_ticks()
-        gunicorn0, self0 = server_ticks(server), resource.getrusage(resource.RUSAGE_SELF)
+        server0, self0 = server_ticks(server), resource.getrusage(resource.RUSAGE_SELF)
         watch.start()
         started = time.monotonic()
         stop_at[0] = started + duration
@@ -465,7 +486,7 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
         elapsed = time.monotonic() - started
         hung = [u.name for u in crew if u.is_alive()]
         busy1, total1 = machine_ticks()
-        gunicorn1, self1 = server_ticks(server), resource.getrusage(resource.RUSAGE_SELF)
+        server1, self1 = server_ticks(server), resource.getrusage(resource.RUSAGE_SELF)
         watch.stop_event.set()
         watch.join()
         final_workers = server.workers()
@@ -499,7 +520,7 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
     cores = os.cpu_count() or 1
     window = (total1 - total0) / cores / ticks_per_s  # seconds of wall time the CPU counters span
     busy_cores = (busy1 - busy0) / ticks_per_s / window
-    server_cores = (gunicorn1 - gunicorn0) / ticks_per_s / window
+    server_cores = (server1 - server0) / ticks_per_s / window
     self_cores = ((self1.ru_utime + self1.ru_stime) - (self0.ru_utime + self0.ru_stime)) / window
     peak_mb = {pid: kb / 1024 for pid, kb in sorted(watch.peak_kb.items())}
     worker_cores = {str(pid): (ticks - ticks_at_start.get(pid, 0)) / ticks_per_s / window
@@ -508,8 +529,7 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
     static_p99 = rows.get("GET /static/app.css", {}).get("p99_ms", math.nan)
     result = {
         "users": users, "duration_s": round(elapsed, 2), "think_s": think, "mix": mix, "htmx_plan": htmx,
-        "server_args": server_args or [],
-        "gunicorn": gunicorn_settings(server_env or {}),
+        "server": server_settings(server_env or {}, server_command),
         "requests": total, "requests_per_s": total / elapsed,
         "overall": {"p50_ms": percentile(all_values, 50), "p95_ms": percentile(all_values, 95),
                     "p99_ms": percentile(all_values, 99)},
@@ -520,10 +540,13 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
         "workers_at_end": final_workers, "workers_at_start": sorted(initial_workers),
         "workers_recycled": len(set(watch.peak_kb) - set(final_workers)),
         "worker_cpu_cores": worker_cores,
-        "server_cpu_ms_per_request": (gunicorn1 - gunicorn0) / ticks_per_s * 1000 / total if total else math.nan,
+        "server_cpu_ms_per_request": (server1 - server0) / ticks_per_s * 1000 / total if total else math.nan,
         "plan_p99_over_static_p99": plan_p99 / static_p99 if static_p99 else math.nan,
+        "in_process_cpu_ms_per_plan": plan_cpu_s * 1000,
+        # the share of the solver's ceiling the server reached: 1.0 = HTTP, rendering and logging cost nothing
+        "solves_per_s_over_ceiling": solved / elapsed / (cores / plan_cpu_s),
         "loadavg_before": load_before, "loadavg_after": load_after,
-        "cpu_cores_busy": {"machine": busy_cores, "gunicorn": server_cores, "load_generator": self_cores,
+        "cpu_cores_busy": {"machine": busy_cores, "server": server_cores, "load_generator": self_cores,
                            "other": busy_cores - server_cores - self_cores, "cores": cores},
         "server_log_lines": log_lines,
     }
@@ -538,10 +561,9 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
 
 
 def print_table(r: dict[str, Any]) -> None:
-    g = r["gunicorn"]
-    print(f"Backstride load test: {r['users']} users, {r['duration_s']:.1f} s, think {r['think_s']:g} s; gunicorn "
-          f"{g['workers']} workers x {g['threads']} {g['worker_class']} threads, max_requests {g['max_requests']}"
-          + (f" (overridden: {' '.join(r['server_args'])})" if r["server_args"] else "")
+    g = r["server"]
+    print(f"Backstride load test: {r['users']} users, {r['duration_s']:.1f} s, think {r['think_s']:g} s; "
+          f"{g['command']}: {g['workers']} processes x {g['threads']} threads"
           + ("" if r["htmx_plan"] else "; POST /plan without htmx"))
     print(f"requests: {r['requests']}  ({r['requests_per_s']:.1f}/s)   solved plans/s (plan + API): "
           f"{r['solved_plans_per_s']:.1f}   errors: {r['errors']}   keep-alive retries: {r['keepalive_retries']}")
@@ -554,11 +576,18 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"{'all':<22}{r['requests']:>8}{r['requests_per_s']:>8.1f}{o['p50_ms']:>9.1f}{o['p95_ms']:>9.1f}"
           f"{o['p99_ms']:>9.1f}{r['errors']:>8}")
     print()
-    print(f"plan solve p99 / static p99: {r['plan_p99_over_static_p99']:.1f}")
+    print(f"plan solve p99 / static p99: {r['plan_p99_over_static_p99']:.2f}")
+    ceiling = r["solved_plans_per_s"] / r["solves_per_s_over_ceiling"]
+    print(f"in-process CPU per plan: {r['in_process_cpu_ms_per_plan']:.1f} ms -> ceiling {ceiling:.1f} solves/s on "
+          f"{r['cpu_cores_busy']['cores']} cores; solved {r['solved_plans_per_s']:.1f}/s = "
+          f"{r['solves_per_s_over_ceiling'] * 100:.0f} % of it (meaningful at saturation: --think 0)")
+    print(f"in-process CPU per plan / server CPU per request: "
+          f"{r['in_process_cpu_ms_per_plan'] / r['server_cpu_ms_per_request']:.2f} (with a solve-only --mix, the share "
+          f"of the server's CPU that is planning; other work on the machine does not move it as it moves solves/s)")
     rss = ", ".join(f"{pid}: {mb:.1f} MB" for pid, mb in r["worker_peak_rss_mb"].items())
     print(f"worker peak RSS (VmHWM): {rss}  (recycled during the run: {r['workers_recycled']})")
     c = r["cpu_cores_busy"]
-    print(f"CPU (cores busy of {c['cores']}): machine {c['machine']:.2f} = gunicorn {c['gunicorn']:.2f}"
+    print(f"CPU (cores busy of {c['cores']}): machine {c['machine']:.2f} = server {c['server']:.2f}"
           f" + load generator {c['load_generator']:.2f} + other {c['other']:.2f};  per worker: "
           + ", ".join(f"{pid}: {cores:.2f}" for pid, cores in r["worker_cpu_cores"].items())
           + f";  server CPU per request: {r['server_cpu_ms_per_request']:.1f} ms")
@@ -581,12 +610,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.12, help="mean seconds between a user's requests")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--mix", help="endpoint weights instead of the default mix, e.g. 'POST /plan=1,GET /=1'")
-    parser.add_argument("--workers", type=int, help="gunicorn workers (WEB_CONCURRENCY) instead of the config's")
-    parser.add_argument("--threads", type=int, help="threads per worker (GUNICORN_THREADS) instead of the config's")
+    parser.add_argument("--workers", type=int, help="server processes (WEB_CONCURRENCY) instead of one per core")
+    parser.add_argument("--threads", type=int, help="app threads per process (BACKSTRIDE_THREADS) instead of 1")
     parser.add_argument("--no-htmx", action="store_true",
                         help="POST /plan as a plain form post (whole page), not as the page's htmx request (fragment)")
-    parser.add_argument("--server-arg", action="append", default=[],
-                        help="extra gunicorn argument overriding the config, e.g. --server-arg=--worker-class=sync")
+    parser.add_argument("--server-command", help="another server to measure on the same load ({port} is replaced)")
     args = parser.parse_args(argv)
     mix = None
     if args.mix:
@@ -598,8 +626,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.workers:
         server_env["WEB_CONCURRENCY"] = str(args.workers)
     if args.threads:
-        server_env["GUNICORN_THREADS"] = str(args.threads)
-    result = run(args.users, args.duration, args.think, mix, server_env, not args.no_htmx, args.server_arg)
+        server_env["BACKSTRIDE_THREADS"] = str(args.threads)
+    result = run(args.users, args.duration, args.think, mix, server_env, not args.no_htmx, args.server_command)
     if args.json:
         print(json.dumps(result, indent=2, default=str))
     else:

@@ -223,7 +223,7 @@ class PlanRequest(_Strict):
     @field_validator("name")
     @classmethod
     def _printable(cls, value: str) -> str:
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        if any(ord(ch) < 32 or 127 <= ord(ch) <= 159 or ch in "\u2028\u2029" for ch in value):
             raise ValueError("must be one line of text without control characters")
         return value
 

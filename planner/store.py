@@ -20,6 +20,10 @@ returns, surviving a `kill -9` of the app and a power cut too (WAL with `NORMAL`
 former only), at the price of one fsync per write, which a few saves a minute never notice. Write
 transactions start with `BEGIN IMMEDIATE` and wait up to 5 s (`busy_timeout`) for other processes.
 An unreachable, locked or unopenable database raises `StoreUnavailable` (the web answers 503).
+
+The same database keeps the rate-limit counters (`rate_hits`: one row per client and window), so every
+worker process counts against one budget. Counters are not worth an fsync: their transactions run with
+`synchronous=NORMAL` (in WAL mode a crash can lose the last few hits, never a saved plan or the file).
 `sqlite://` (in memory) is one connection shared by every thread: for single-threaded tests only.
 """
 
@@ -30,7 +34,9 @@ import hashlib
 import hmac
 import json
 import os
+import random
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -64,10 +70,31 @@ saved_plans = sa.Table(
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+rate_hits = sa.Table(
+    "rate_hits",
+    metadata,
+    sa.Column("key", sa.String(255), primary_key=True),  # limit and client, e.g. LIMITER/127.0.0.1/solve/60/1/minute
+    sa.Column("hits", sa.Integer, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),  # Unix seconds when this window ends
+)
+_HIT = sa.text(  # one statement, atomic on SQLite and PostgreSQL alike: a fresh window or one more hit
+    "INSERT INTO rate_hits (key, hits, expires_at) VALUES (:key, :amount, :expires) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "hits = CASE WHEN rate_hits.expires_at <= :now THEN :amount ELSE rate_hits.hits + :amount END, "
+    "expires_at = CASE WHEN rate_hits.expires_at <= :now THEN :expires ELSE rate_hits.expires_at END "
+    "RETURNING hits, expires_at")
 
 
 class StoreUnavailable(Exception):
     """The database cannot be reached, opened or locked right now; try again later."""
+
+
+class PlanChanged(Exception):
+    """The saved plan has a newer revision than the one the edit started from; `current` is that plan."""
+
+    def __init__(self, current: SavedPlan) -> None:
+        super().__init__(f"the plan is at revision {current.revision}")
+        self.current = current
 
 
 @dataclass(frozen=True)
@@ -88,9 +115,13 @@ class Store:
 
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self._engine = _create_engine(url)
+        self._file: Path | None = None  # a SQLite file, watched so a deleted or replaced file is noticed
         try:
             if migrate:
                 self._migrate()
+            database = self._engine.url.database
+            if self._engine.url.get_backend_name() == "sqlite" and database not in (None, "", ":memory:"):
+                self._file, self._identity = Path(database), _identity(Path(database))
             if not isinstance(self._engine.pool, sa.pool.StaticPool):  # StaticPool: the memory database
                 self._engine.dispose()  # an empty pool: a fork (gunicorn --preload) shares no connection
         except BaseException:
@@ -138,13 +169,20 @@ class Store:
         token = _unseal(row["token_sealed"], feed_token, row["feed_salt"])
         return _saved(row, token, feed_token) if _hash(token) == row["token_hash"] else None
 
-    def update(self, token: str, request: dict, plan: dict, fingerprints: dict[str, str]) -> SavedPlan | None:
-        """Replace a saved plan: revision + 1, and SEQUENCE + 1 for each item that is new or changed."""
+    def update(self, token: str, request: dict, plan: dict, fingerprints: dict[str, str], *,
+               expected_revision: int | None = None) -> SavedPlan | None:
+        """Replace a saved plan: revision + 1, and SEQUENCE + 1 for each item that is new or changed.
+
+        With `expected_revision` (the revision the editor opened), a plan saved since raises PlanChanged
+        instead of being overwritten: checked and written in one transaction, so two writers never both win.
+        """
         payload = _payload(request, plan, fingerprints)
         with self._transaction(write=True) as conn:
             row = _find(conn, saved_plans.c.token_hash, token, for_update=True)
             if row is None:
                 return None
+            if expected_revision is not None and row["revision"] != expected_revision:
+                raise PlanChanged(_saved(row, token, _feed_token(token, row["feed_salt"])))
             old_prints, sequences = json.loads(row["fingerprints_json"]), json.loads(row["sequences_json"])
             for key, fingerprint in fingerprints.items():
                 if old_prints.get(key) != fingerprint:
@@ -172,6 +210,34 @@ class Store:
             conn.execute(saved_plans.update().where(saved_plans.c.id == row["id"]).values(changes))
         return _saved({**row, **changes}, token, feed)
 
+    def hit(self, key: str, expiry: float, amount: int = 1) -> int:
+        """Count `amount` hits on a rate-limit window (a new window of `expiry` s if none is open); the count."""
+        return self.hit_window(key, expiry, amount)[0]
+
+    def hit_window(self, key: str, expiry: float, amount: int = 1) -> tuple[int, float]:
+        """As `hit`, with the window's end (Unix seconds) too."""
+        now = time.time()
+        with self._transaction(write=True, durable=False) as conn:
+            hits, expires_at = conn.execute(_HIT, {"key": key[:255], "amount": amount, "expires": now + expiry,
+                                                   "now": now}).one()
+            if random.random() < 0.01:  # now and then, forget windows that ended long ago
+                conn.execute(rate_hits.delete().where(rate_hits.c.expires_at < now - 86400))
+        return int(hits), float(expires_at)
+
+    def hits(self, key: str) -> tuple[int, float]:
+        """(hits, window end in Unix seconds) of an open rate-limit window; (0, now) when none is open."""
+        now = time.time()
+        with self._transaction() as conn:
+            row = conn.execute(sa.select(rate_hits.c.hits, rate_hits.c.expires_at)
+                               .where(rate_hits.c.key == key[:255])).first()
+        return (int(row.hits), float(row.expires_at)) if row is not None and row.expires_at > now else (0, now)
+
+    def clear_hits(self, key: str | None = None) -> int:
+        """Forget one rate-limit window, or all of them (key None); how many were forgotten."""
+        query = rate_hits.delete() if key is None else rate_hits.delete().where(rate_hits.c.key == key[:255])
+        with self._transaction(write=True, durable=False) as conn:
+            return conn.execute(query).rowcount
+
     def ping(self) -> bool:
         """True when the database answers `SELECT 1` (for /readyz)."""
         try:
@@ -194,11 +260,15 @@ class Store:
         return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
 
     @contextmanager
-    def _transaction(self, *, write: bool = False) -> Iterator[Connection]:
-        """One transaction; database outages become StoreUnavailable."""
+    def _transaction(self, *, write: bool = False, durable: bool = True) -> Iterator[Connection]:
+        """One transaction (SQLite: fsync'd at commit unless durable=False); outages become StoreUnavailable."""
+        if self._file is not None and _identity(self._file) != self._identity:
+            # Open connections would go on writing to the deleted file, and a new one would create an empty
+            # database: either way an acknowledged save would be gone after a restart.
+            raise StoreUnavailable(f"the database file {self._file} is gone or was replaced; restart the app")
         try:
             with self._engine.connect() as conn:
-                conn.execution_options(backstride_write=write)
+                conn.execution_options(backstride_write=write, backstride_durable=durable)
                 with conn.begin():
                     yield conn
         except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError) as error:
@@ -247,10 +317,22 @@ def _create_engine(url: str) -> Engine:
     def _on_begin(conn: Connection) -> None:
         # IMMEDIATE takes the write lock up front, so a writer waits for busy_timeout instead of failing
         # when it would have to upgrade a read lock that another writer made stale.
-        write = conn.get_execution_options().get("backstride_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("backstride_write", False):  # per connection, and only outside a transaction
+            durable = options.get("backstride_durable", True)
+            conn.exec_driver_sql("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get("backstride_write", False) else "BEGIN")
 
     return engine
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a file, or None when it does not exist."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _hash(token: str) -> str:

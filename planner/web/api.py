@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 import json
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from planner import __version__
 from planner.plan_schema import openapi_document
 from planner.request import RequestError
-from planner.web import service
-from planner.web.limits import limiter, solve_limit
+from planner.web import contract, service
+from planner.web.limits import solving
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -23,7 +22,7 @@ def error(status: int, message: str, fields: dict[str, str] | None = None) -> Re
 
 
 @bp.post("/plans")
-@limiter.limit(solve_limit)
+@solving
 def create_plan() -> Response:
     """Plan a week: 200 with Contract 2 (also for referred/infeasible), 422 naming each bad field."""
     if not request.is_json:
@@ -45,9 +44,7 @@ def create_plan() -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 document, generated from the request and plan models (once per worker)."""
-    return jsonify(_openapi())
-
-
-@functools.cache
-def _openapi() -> dict:
-    return openapi_document(__version__)
+    ext = current_app.extensions
+    if "backstride.openapi" not in ext:
+        ext["backstride.openapi"] = contract.stated(openapi_document(__version__), service.knowledge().vocabulary)
+    return jsonify(ext["backstride.openapi"])

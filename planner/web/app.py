@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -17,7 +18,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from planner.datafile import DataError
 from planner.knowledge import load_knowledge
-from planner.web.limits import limiter
+from planner.web.limits import CALENDAR_LIMIT, WRITE_LIMIT
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 MAX_BODY_BYTES = 64 * 1024  # a full form or Contract-1 request is under 4 KB
@@ -28,19 +29,52 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 log = logging.getLogger("backstride")
 
 
+class StartupError(Exception):
+    """The app cannot start as configured; the message is one line that says why and what to change."""
+
+
 def _secret_key(instance: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once and kept under instance/."""
+    """SECRET_KEY from the environment, else one generated once and kept under instance/.
+
+    Created atomically: the key is written and fsync'd under a temporary name, then hard-linked into place
+    (link fails if another process got there first), so no process ever reads a missing or half-written key.
+    """
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     path = instance / "secret_key"
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-        except FileExistsError:  # another worker won the race
-            pass
-    return path.read_text().strip()
+    try:
+        if not path.exists():
+            temp = instance / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "w") as handle:
+                    handle.write(secrets.token_hex(32))
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                with contextlib.suppress(FileExistsError):  # another process won the race: use its key
+                    os.link(temp, path)
+            finally:
+                temp.unlink(missing_ok=True)
+        key = path.read_text().strip()
+    except OSError as error:
+        raise StartupError(f"cannot keep a secret key in {instance} ({error.strerror}); set SECRET_KEY, or "
+                           f"BACKSTRIDE_INSTANCE to a writable folder") from None
+    if not key:
+        raise StartupError(f"{path} is empty; delete it (a new key is made) or set SECRET_KEY")
+    return key
+
+
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def _trusted_hosts(public_url: str | None) -> list[str] | None:
+    """Without PUBLIC_URL links are built on the request's Host, so only local and configured hosts are
+    answered (BACKSTRIDE_HOSTS, comma-separated; '.example.org' allows its subdomains). With PUBLIC_URL links
+    never use the Host header, so any host is answered (a proxy may pass its own)."""
+    if public_url:
+        return None
+    extra = [h.strip() for h in os.environ.get("BACKSTRIDE_HOSTS", "").split(",") if h.strip()]
+    return LOCAL_HOSTS + extra
 
 
 def _json_log(event: str, **fields: Any) -> None:
@@ -51,7 +85,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides (tests pass TESTING, DATABASE_URL, limits, ...)."""
     app = Flask("planner.web", template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=os.environ.get("BACKSTRIDE_INSTANCE", str(ROOT / "instance")))
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         MAX_FORM_MEMORY_SIZE=MAX_BODY_BYTES,
@@ -64,13 +97,27 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_SSL_STRICT=False,  # Referer is never sent (Referrer-Policy: no-referrer); the token is the check
         DATABASE_URL=os.environ.get("DATABASE_URL"),
         RATE_LIMIT=os.environ.get("BACKSTRIDE_RATE_LIMIT", "60/minute;600/hour"),
-        RATELIMIT_STORAGE_URI=os.environ.get("BACKSTRIDE_RATELIMIT_STORAGE", "memory://"),
+        WRITE_LIMIT=os.environ.get("BACKSTRIDE_WRITE_LIMIT", WRITE_LIMIT),
+        CALENDAR_LIMIT=os.environ.get("BACKSTRIDE_CALENDAR_LIMIT", CALENDAR_LIMIT),
+        RATELIMIT_STORAGE_URI=os.environ.get("BACKSTRIDE_RATELIMIT_STORAGE", "backstride://"),
         RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_SWALLOW_ERRORS=True,  # a database hiccup must not turn every solve into a 500
         PUBLIC_URL=os.environ.get("PUBLIC_URL"),
     )
     if config:
         app.config.update(config)
+    if "TRUSTED_HOSTS" not in (config or {}):
+        app.config["TRUSTED_HOSTS"] = _trusted_hosts(app.config["PUBLIC_URL"])
     app.config.setdefault("SECRET_KEY", None)
+    # The instance folder holds only the generated secret key and the default SQLite file: it is made (and
+    # must be writable) only when one of them is needed, so a read-only install runs with both set.
+    if not app.config["SECRET_KEY"] or not app.config.get("DATABASE_URL"):
+        try:
+            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StartupError(f"cannot create the instance folder {app.instance_path} ({error.strerror}); "
+                               f"set BACKSTRIDE_INSTANCE to a writable folder, or set both SECRET_KEY and "
+                               f"DATABASE_URL") from None
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
 
@@ -85,19 +132,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     HTMX(app)
     _unnamed_form_parts(app)  # before CSRFProtect: its token lookup fails on such a part
     csrf = CSRFProtect(app)
-    limiter.init_app(app)
+    _retry_after_only_when_refused(app)  # registered before the limiter: runs after its header injection
+    from planner.web import api, errors, feed, limits, pages, render, storage
+    limits.init(app, lambda: storage.store_for(app))
     _logging(app)
     _security_headers(app)
 
-    from planner.web import api, errors, feed, pages, render
     render.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(__import__("planner.web.library", fromlist=["bp"]).bp)  # the public exercise library
     app.register_blueprint(feed.bp)
+    limits.limit_view(app, "feed.download", limits.calendar)
     csrf.exempt(api.bp)  # JSON API: no cookies, no session, so no cross-site request to forge
     app.register_blueprint(api.bp)
     errors.register(app)
     return app
+
+
+def _retry_after_only_when_refused(app: Flask) -> None:
+    """flask-limiter adds Retry-After to every answer; it only means something on a 429 or 503."""
+    @app.after_request
+    def _strip(response):  # type: ignore[no-untyped-def]
+        if response.status_code not in (429, 503):
+            response.headers.pop("Retry-After", None)
+        return response
 
 
 def _unnamed_form_parts(app: Flask) -> None:
@@ -145,6 +203,8 @@ def _security_headers(app: Flask) -> None:
         h.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if request.is_secure:
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.method == "POST":  # answers to posts may carry a saved plan's token (its page, a redirect)
+            h.setdefault("Cache-Control", "no-store")
         if request.path.startswith(("/p/", "/f/")):
             h["X-Robots-Tag"] = "noindex, nofollow"
             h["Cache-Control"] = "private, no-store" if request.path.startswith("/p/") else h.get(

@@ -7,7 +7,7 @@ import time
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, SecurityError
 
 from planner.store import StoreUnavailable
 from planner.web.limits import limiter
@@ -59,6 +59,17 @@ def register(app: Flask) -> None:
         return _answer(503, "Saved plans are briefly unavailable. Nothing was lost; please try again in a "
                             "minute.", retry_after="30")
 
+    @app.errorhandler(SecurityError)
+    def _host(exc: SecurityError) -> Response:
+        # Flask's TRUSTED_HOSTS refused the Host header: no URL can be built, so no page template either.
+        message = ("This server does not answer for that host name. Its operator sets PUBLIC_URL (or "
+                   "BACKSTRIDE_HOSTS) to the names it is reached by.")
+        if _wants_json():
+            response = jsonify({"error": message, "fields": {}})
+            response.status_code = 400
+            return response
+        return Response(message + "\n", 400, content_type="text/plain; charset=utf-8")
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         status = exc.code or 500
@@ -72,7 +83,10 @@ def register(app: Flask) -> None:
             413: "The request is larger than any plan needs (64 KB at most).",
         }
         message = messages.get(status) or (exc.description if status < 500 else TITLES[500])
-        return _answer(status, message or TITLES.get(status, "Error"))
+        response = _answer(status, message or TITLES.get(status, "Error"))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:  # RFC 9110: a 405 lists what is allowed
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 
+from planner.store import PlanChanged
 from planner.web import forms, service
-from planner.web.limits import limiter, solve_limit
+from planner.web.conflict import conflict_rows, etag_of, expected_revision
+from planner.web.limits import solving, writing
 from planner.web.render import page_or_fragment
 from planner.web.storage import fingerprints, store
 
@@ -39,7 +41,7 @@ def index() -> Response:
 
 
 @bp.post("/plan")
-@limiter.limit(solve_limit)
+@solving
 def plan() -> Response:
     """Solve the submitted form: the plan fragment for htmx, the whole page otherwise."""
     out = service.solve_form(request.form)
@@ -59,7 +61,8 @@ def _saved_from_form():
 
 
 @bp.post("/save")
-@limiter.limit(solve_limit)
+@solving
+@writing
 def save() -> Response:
     """Solve and store the week; redirect to its unguessable link."""
     out = service.solve_form(request.form)
@@ -102,25 +105,48 @@ def _load(token: str):
 def saved(token: str) -> Response:
     """A saved plan: its week, the form to edit it, calendar links, delete."""
     item = _load(token)
-    return page_or_fragment("planner", values=forms.form_from_request(item.request), plan=item.plan,
-                            saved=item)
+    response = page_or_fragment("planner", values=forms.form_from_request(item.request), plan=item.plan,
+                                saved=item)
+    response.headers["ETag"] = etag_of(item)  # a script may send it back as If-Match with its edit
+    return response
 
 
 @bp.post("/p/<token>")
-@limiter.limit(solve_limit)
+@solving
+@writing
 def update(token: str) -> Response:
-    """Re-solve a saved plan from the edited form and store it (only changed items get a new SEQUENCE)."""
+    """Re-solve a saved plan from the edited form and store it (only changed items get a new SEQUENCE).
+
+    The form carries the revision it was opened at (or a script sends If-Match with the page's ETag): when
+    the plan was saved again since, nothing is overwritten; the answer shows both versions (409, or 412
+    for a failed If-Match)."""
     item = _load(token)
+    expected, status = expected_revision(request, item)
     out = service.solve_form(request.form)
+    if expected is not None and expected != item.revision:
+        return _conflict(item, out, status)
     refusal = _unsaveable(out, saved=item, note="Only a planned week can be saved; the saved week is unchanged.")
     if refusal is not None:
         return refusal
-    store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan))
+    try:
+        store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan), expected_revision=expected)
+    except PlanChanged as changed:  # saved by someone else between our read and our write
+        return _conflict(changed.current, out, status)
     flash("Your changes are saved; subscribed calendars pick them up at their next refresh.")
     return _see(url_for("pages.saved", token=token))
 
 
+def _conflict(current, out: service.FormOutcome, status: int) -> Response:
+    """The edit form again, holding the submitted values, above the saved version's differing values."""
+    conflict = {"revision": current.revision, "rows": conflict_rows(current.request, out.values)}
+    response = page_or_fragment("planner", status, values=out.values, errors=out.errors, plan=out.plan,
+                                saved=current, conflict=conflict)
+    response.headers["ETag"] = etag_of(current)
+    return response
+
+
 @bp.post("/p/<token>/delete")
+@writing
 def delete(token: str) -> Response:
     """Delete a saved plan and its feed; nothing of it is kept."""
     _load(token)
@@ -129,6 +155,7 @@ def delete(token: str) -> Response:
 
 
 @bp.post("/p/<token>/feed")
+@writing
 def rotate_feed(token: str) -> Response:
     """Give the calendar feed a new address; the old one stops working at once."""
     _load(token)

@@ -28,6 +28,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on 127.0.0.1:<free port> from a background thread, with a fresh SQLite database."""
     tmp = tmp_path_factory.mktemp("browser")
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/b.db", "SECRET_KEY": "test", "RATE_LIMIT": "10000/minute",
+                      "WRITE_LIMIT": "10000/minute", "CALENDAR_LIMIT": "10000/minute",
                       "QUIET_LOGS": True, "SESSION_COOKIE_SECURE": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="backstride-live-server", daemon=True)

@@ -23,7 +23,8 @@ NO_LIMIT = "1000000/minute"
 
 def make_app(db_dir: Path, **config: Any) -> Flask:
     """A real app on its own SQLite file, without a practical rate limit; `config` overrides (e.g. RATE_LIMIT)."""
-    return make_web_app(f"sqlite:///{db_dir}/hardening.db", **{"RATE_LIMIT": NO_LIMIT, **config})
+    return make_web_app(f"sqlite:///{db_dir}/hardening.db",
+                        **{"RATE_LIMIT": NO_LIMIT, "WRITE_LIMIT": NO_LIMIT, "CALENDAR_LIMIT": NO_LIMIT, **config})
 
 
 @pytest.fixture

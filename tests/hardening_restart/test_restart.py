@@ -1,5 +1,5 @@
-"""Saved plans survive the real server dying: `kill -9` of gunicorn's whole process group in the middle of a
-burst of saves, and a plain SIGTERM restart. The server is gunicorn with gunicorn.conf.py, as in production,
+"""Saved plans survive the real server dying: `kill -9` of the server's whole process group in the middle of a
+burst of saves, and a plain SIGTERM restart. The server is `make run`'s (planner.web.serve), as in production,
 on loopback with its own SQLite database; every save is a browser's POST /save (session cookie + CSRF token).
 
 A save is acknowledged when its 303 reached the client. Every acknowledged plan must be there after the
@@ -13,10 +13,7 @@ import contextlib
 import http.client
 import os
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -26,103 +23,12 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from tests.hardening_restart.server import TIMEOUT, Server, request
 from tests.web.conftest import form_of
 
-ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
-TIMEOUT = 15  # seconds for any one HTTP request
 FIRST_SAVES = 20
 BURST_THREADS = 6
 BURST_ACKS_BEFORE_KILL = 8
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """gunicorn in a new session (so os.killpg reaches the master and every worker), on a given database."""
-
-    def __init__(self, workdir: Path, name: str) -> None:
-        self.port = _free_port()
-        env = {**os.environ, "HOST": HOST, "PORT": str(self.port), "BACKSTRIDE_INSTANCE": str(workdir / "instance"),
-               "DATABASE_URL": f"sqlite:///{workdir / 'plans.db'}", "SECRET_KEY": "restart-test",
-               "BACKSTRIDE_RATE_LIMIT": "1000000/minute", "BACKSTRIDE_INSECURE_COOKIES": "1"}
-        self.log_path = workdir / f"gunicorn-{name}.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in close()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "planner.web:create_app()"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def wait_ready(self, timeout: float = 40) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"gunicorn exited with {self.proc.returncode}\n{self.log()}"
-            with contextlib.suppress(OSError):
-                status, _, _ = request(self.port, "GET", "/healthz", timeout=2)
-                if status == 200:
-                    return
-            time.sleep(0.1)
-        raise AssertionError(f"gunicorn not ready after {timeout} s\n{self.log()}")
-
-    def workers(self) -> list[int]:
-        pids: set[int] = set()
-        for task in Path(f"/proc/{self.proc.pid}/task").glob("*"):
-            with contextlib.suppress(OSError):
-                pids.update(int(p) for p in (task / "children").read_text().split())
-        return sorted(pids)
-
-    def kill_9(self) -> None:
-        """SIGKILL to the master and all its workers at once; returns when every one of them is dead."""
-        workers = self.workers()
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while any(_alive(pid) for pid in workers):
-            assert time.monotonic() < deadline, f"workers {workers} survived SIGKILL"
-            time.sleep(0.05)
-
-    def terminate(self) -> int:
-        self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout=30)
-
-    def log(self) -> str:
-        self._log.flush()
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-40:])
-
-    def close(self) -> None:
-        """Whatever happened: nothing of this server keeps running."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=10)
-        self._log.close()
-
-
-def _alive(pid: int) -> bool:
-    """True unless the process is gone or a zombie (a zombie holds no files, locks or sockets)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat[stat.rindex(")") + 2] != "Z"
-
-
-def request(port: int, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-            timeout: float = TIMEOUT) -> tuple[int, dict[str, str], bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        response = conn.getresponse()
-        data = response.read()
-        headers_out = {k.lower(): v for k, v in response.getheaders()}
-        headers_out["set-cookie"] = "\n".join(response.headers.get_all("Set-Cookie") or [])
-        return response.status, headers_out, data
-    finally:
-        conn.close()
 
 
 class Browser:
@@ -218,7 +124,7 @@ def save_many(port: int, tag: str, numbers: range) -> dict[str, tuple[str, int]]
     return saved
 
 
-def test_every_acknowledged_save_survives_a_kill_9_of_gunicorn_mid_burst(servers, tmp_path):
+def test_every_acknowledged_save_survives_a_kill_9_of_the_server_mid_burst(servers, tmp_path):
     first = servers("first")
     acknowledged = save_many(first.port, "before", range(FIRST_SAVES))
 
@@ -288,3 +194,18 @@ def test_a_plain_restart_keeps_every_plan(servers, tmp_path):
     acknowledged.update(save_many(second.port, "more", range(10, 13)))
     assert second.terminate() == 0, second.log()
     assert_database_sound(tmp_path / "plans.db", at_least=len(acknowledged), at_most=len(acknowledged))
+
+
+def test_a_worker_process_that_dies_is_replaced_and_the_server_keeps_answering(servers):
+    server = servers("respawn")
+    before = server.workers()
+    assert len(before) == 2, before
+    os.kill(before[0], signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (len(server.workers()) < 2 or before[0] in server.workers()):
+        time.sleep(0.1)
+    after = server.workers()
+    assert len(after) == 2 and before[0] not in after and before[1] in after, (before, after)
+    server.wait_ready()
+    assert all(request(server.port, "GET", "/healthz")[0] == 200 for _ in range(20))
+    assert server.terminate() == 0, server.log()

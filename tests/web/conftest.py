@@ -20,7 +20,8 @@ def database_url(tmp_path) -> str:
 
 def make_app(database_url: str, **config):
     return create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
-                       "RATE_LIMIT": "10000/minute", "QUIET_LOGS": True, "SESSION_COOKIE_SECURE": False, **config})
+                       "RATE_LIMIT": "10000/minute", "WRITE_LIMIT": "10000/minute", "CALENDAR_LIMIT": "10000/minute",
+                       "QUIET_LOGS": True, "SESSION_COOKIE_SECURE": False, **config})
 
 
 def close_store(app) -> None:
