@@ -104,7 +104,7 @@ def _replay(request: PlanRequest, runs: list[Checkin], covered_from: dt.date | N
         previous = run.date
         before = [r for r in runs[max(0, i - 2):i] if (run.date - r.date).days < data.log.pain_recent_days]
         status, why = _green_at(climb.level if climb else top, run, before, rules, data)
-        if (run.pain_during or 0) >= entry.stop_during_from:
+        if (run.pain_during or 0) >= rules.pain.stop_running_during_from:
             climb = enter(run.date + dt.timedelta(days=1), first_level,
                           f"pain {run.pain_during}/10 during the run of {day_label(run.date)}: no running until it "
                           f"settles, then the ladder from its start")
@@ -113,11 +113,11 @@ def _replay(request: PlanRequest, runs: list[Checkin], covered_from: dt.date | N
         elif status == "RED":
             # the running a RED cut would halve: the longest recent run (a run stopped early understates it)
             usual = max(r.minutes or 0 for r in runs[:i + 1] if (run.date - r.date).days < data.log.pain_recent_days)
-            if usual * rules.policy("RED").run_factor < entry.useful_run_minutes:
+            if usual * rules.policy("RED").run_factor < rules.caps.min_run_minutes:
                 level = max(0, equivalent_level(usual, data) - entry.red_levels_down)
                 climb = enter(run.date + dt.timedelta(days=1), level,
                               f"RED on {day_label(run.date)} ({'; '.join(why)}): half of your {usual}-min runs is "
-                              f"under {entry.useful_run_minutes} min, so {entry.red_levels_down} ladder levels down")
+                              f"under {rules.caps.min_run_minutes} min, so {entry.red_levels_down} ladder levels down")
     off = (ref - previous).days
     if off >= entry.days_off and (runs or covered_from is not None):
         why = (f"{off} days without running since {day_label(previous)}" if runs
@@ -133,11 +133,11 @@ def _typed_red(request: PlanRequest, rules: Rules, data: LadderData, enter: Any)
     pain, entry = request.pain, data.entry
     status, why = status_of(pain.during_run, pain.next_morning, pain.trend, rules)
     longest = max((r.minutes for r in request.runs), default=0)
-    if status != "RED" or not longest or longest * rules.policy("RED").run_factor >= entry.useful_run_minutes:
+    if status != "RED" or not longest or longest * rules.policy("RED").run_factor >= rules.caps.min_run_minutes:
         return None
     level = max(0, equivalent_level(longest, data) - entry.red_levels_down)
     return enter(request.week_start, level, f"RED ({'; '.join(why)}): half of your {longest}-min run is under "
-                                            f"{entry.useful_run_minutes} min, so {entry.red_levels_down} ladder "
+                                            f"{rules.caps.min_run_minutes} min, so {entry.red_levels_down} ladder "
                                             f"levels down")
 
 

@@ -22,8 +22,6 @@ class Entry(DataModel):
     max_pain: int = Field(ge=0, le=10)
     next_morning: Literal["usual", "settles_within_24h"]
     days_off: int = Field(ge=1, le=60)
-    stop_during_from: int = Field(ge=1, le=10)
-    useful_run_minutes: int = Field(ge=1, le=60)
     red_levels_down: int = Field(ge=0, le=6)
 
 

@@ -11,7 +11,7 @@ it does not reach is left to the typed history, which tests/checker.py checks.
 Ladder sessions (run items with `intervals`) follow data/ladder.toml instead of the caps: each matches a level,
 at most `sessions_per_week` a week, never closer than `min_days_apart` days, even across the week boundary.
 After 7+ days without running (data/ladder.toml [entry] days_off) every run is a ladder session, and no other run
-is shorter than a useful run ([entry] useful_run_minutes).
+is shorter than a useful run (rules.toml [caps] min_run_minutes).
 """
 
 from __future__ import annotations
@@ -146,7 +146,8 @@ class _LogCheck:
             for d, item in plain:
                 self.bad("ladder", d, f"{hist['days_off']} days without running before the week, yet "
                                       f"{item.get('key')} is not a return-to-run ladder session")
-        useful = ladder()["entry"]["useful_run_minutes"]
+        with (DATA / "rules.toml").open("rb") as fh:
+            useful = tomllib.load(fh)["caps"]["min_run_minutes"]
         for d, item in plain:   # DOMAIN §2: a run shorter than a useful minimum is not planned (drop it, or the ladder)
             if item.get("minutes", 0) < useful:
                 self.bad("useful-run", d, f"{item.get('key')}: a {item.get('minutes')}-min run is shorter than a "
