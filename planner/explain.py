@@ -27,17 +27,17 @@ def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None) -> list[
     One objective-free model is built and re-solved under different assumption sets."""
     wm = wm or WeekModel(inst, wishes="assumed", objective=False)
     solver = wm.solver(presolve=False)
-    if solver.Solve(wm.model) != cp_model.INFEASIBLE:
+    if solver.solve(wm.model) != cp_model.INFEASIBLE:
         return []
-    by_index = {lit.Index(): wid for wid, (lit, _) in wm.wishes.items()}
-    core = [by_index[i] for i in solver.SufficientAssumptionsForInfeasibility() if i in by_index]
+    by_index = {lit.index: wid for wid, (lit, _) in wm.wishes.items()}
+    core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
     if not core:
         core = list(wm.wishes)
 
     def infeasible_with(wish_ids: list[str]) -> bool:
-        wm.model.ClearAssumptions()
-        wm.model.AddAssumptions([wm.wishes[w][0] for w in wish_ids])
-        return wm.solver(presolve=False).Solve(wm.model) == cp_model.INFEASIBLE
+        wm.model.clear_assumptions()
+        wm.model.add_assumptions([wm.wishes[w][0] for w in wish_ids])
+        return wm.solver(presolve=False).solve(wm.model) == cp_model.INFEASIBLE
 
     # deletion-based minimisation: drop each wish whose removal keeps the set infeasible
     kept = list(core)
@@ -51,15 +51,15 @@ def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None) -> list[
 def _time_needed(inst: WeekInstance, keep: list[str]) -> dict[str, int]:
     """Extra minutes per day that make the other wishes fit, measured by a slack-minimising solve."""
     wm = WeekModel(inst, wishes="assumed", objective=False, time_slack=True)
-    wm.model.ClearAssumptions()
-    wm.model.AddAssumptions([wm.wishes[w][0] for w in keep if w in wm.wishes])
-    wm.model.Minimize(sum(wm.time_slack.values()))
+    wm.model.clear_assumptions()
+    wm.model.add_assumptions([wm.wishes[w][0] for w in keep if w in wm.wishes])
+    wm.model.minimize(sum(wm.time_slack.values()))
     solver = wm.solver()
-    if solver.Solve(wm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.solve(wm.model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return {}
     out = {}
     for d, var in wm.time_slack.items():
-        value = solver.Value(var)
+        value = solver.value(var)
         if value:
             out[inst.frames[d].day] = int(math.ceil(value / 5) * 5)
     return out

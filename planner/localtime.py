@@ -88,6 +88,8 @@ def safe_start(date: dt.date, minutes: int, length: int, zone: str, *, lead: int
 def clear_of_clock_changes(request: Any, warm_up: int, cool_down: int) -> tuple[Any, tuple[str, ...]]:
     """The request with each run (with its warm-up and cool-down) and each spare-time window moved out of
     a skipped or repeated hour, and one sentence per move; the same request when nothing needs to move."""
+    if steady_week(request.week_start, request.timezone):
+        return request, ()      # most weeks: no clock change at all, nothing to check
     runs, windows, notes = [], dict(request.available), []
     for run in request.runs:
         date, asked = request.date_of(run.day), _of(run.start)
@@ -136,3 +138,14 @@ def _minutes(delta: dt.timedelta) -> int:
 
 def _clock(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def steady_week(monday: dt.date, zone: str) -> bool:
+    """True when the zone's UTC offset is the same over the whole week (from Monday 00:00 to the next Monday's
+    24:00 local, wide enough for the runs and windows of the week): no clock change can touch it."""
+    tz = ZoneInfo(zone)
+    first = dt.datetime.combine(monday, dt.time(), tzinfo=tz).utcoffset()
+    hours = [dt.datetime.combine(monday + dt.timedelta(days=d), dt.time(h), tzinfo=tz).utcoffset()
+             for d in range(8) for h in (0, 12)]
+    return all(h == first for h in hours)

@@ -3,6 +3,7 @@ WeekModel. Rules that only filter what may go where are applied before the model
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from planner.frames import DayFrame
 from planner.instance import AREA_LABELS, LOAD_GROUPS, Wish
+from planner.localtime import steady_week
 from planner.plan import SESSION_KINDS
 from planner.request import AREAS
 
@@ -22,6 +24,8 @@ def _real_minutes(first: DayFrame, second: DayFrame, zone: ZoneInfo) -> int:
     real gap between two sessions: 1440 × days, less an hour when a DST change falls between them. Taken as
     the worst case over where in their windows the two sessions can start, so the bound always holds."""
     days = (second.date - first.date).days * 24 * 60
+    if steady_week(first.date - dt.timedelta(days=first.date.weekday()), zone.key):
+        return days     # no clock change this week: real minutes are wall-clock minutes
     worst = 0
     for m1 in (first.window_start, first.window_start + first.window_minutes):
         for m2 in (second.window_start, second.window_start + second.window_minutes):
@@ -49,11 +53,11 @@ def add_r2_loaded_strength(wm: WeekModel) -> None:
         days = {d: v for (d, g), v in wm.loaded.items() if g == group}
         if not days:
             continue
-        m.Add(sum(days.values()) <= routine.loaded_max_per_week)
+        m.add(sum(days.values()) <= routine.loaded_max_per_week)
         for d in days:
             window = [days[d + k] for k in range(routine.loaded_gap_days) if d + k in days]
             if len(window) > 1:
-                m.Add(sum(window) <= 1)
+                m.add(sum(window) <= 1)
         add_r2_hours_apart(wm, group)
 
 def session_start(wm: WeekModel, d: int, kind: str) -> cp_model.LinearExprT:
@@ -61,14 +65,14 @@ def session_start(wm: WeekModel, d: int, kind: str) -> cp_model.LinearExprT:
     from the window start in SESSION_KINDS order (strength first, R15)."""
     before = [wm.session_minutes[d, k] for k in SESSION_KINDS[:SESSION_KINDS.index(kind)]
               if (d, k) in wm.session_minutes]
-    return wm.inst.frames[d].window_start + cp_model.LinearExpr.Sum(before)
+    return wm.inst.frames[d].window_start + cp_model.LinearExpr.sum(before)
 
 
 def add_r2_hours_apart(wm: WeekModel, group: str) -> None:
     """R2: loaded sessions for one muscle group start >= loaded_gap_hours apart in real time (DST-aware):
     Monday 21:30 and Wednesday 07:00 are two days apart but only 33.5 h."""
     need = wm.inst.rules.routine.loaded_gap_hours * 60
-    sets = {(d, k): [v for v, _ in choices if group in wm.template_groups[v.Index()]]
+    sets = {(d, k): [v for v, _ in choices if group in wm.template_groups[v.index]]
             for (d, k), choices in wm.template.items()}
     sets = {key: v for key, v in sets.items() if v}
     frames, zone = wm.inst.frames, ZoneInfo(wm.inst.request.timezone)
@@ -77,7 +81,7 @@ def add_r2_hours_apart(wm: WeekModel, group: str) -> None:
         earliest = wm.inst.earliest_loaded.get((d, group))
         if earliest is not None:
             for lit in lits:
-                wm.model.Add(session_start(wm, d, k) >= earliest).OnlyEnforceIf(lit)
+                wm.model.add(session_start(wm, d, k) >= earliest).only_enforce_if(lit)
     for (d1, k1), lits1 in sets.items():
         for (d2, k2), lits2 in sets.items():
             if d2 <= d1 or (d2 - d1 - 1) * 24 * 60 >= need:
@@ -85,42 +89,42 @@ def add_r2_hours_apart(wm: WeekModel, group: str) -> None:
             shift = _real_minutes(frames[d1], frames[d2], zone)
             for a in lits1:
                 for b in lits2:
-                    wm.model.Add(shift + session_start(wm, d2, k2) - session_start(wm, d1, k1)
-                                   >= need).OnlyEnforceIf([a, b])
+                    wm.model.add(shift + session_start(wm, d2, k2) - session_start(wm, d1, k1)
+                                   >= need).only_enforce_if([a, b])
 
 def add_r10_days_off(wm: WeekModel) -> None:
     """R10: at least one day without running and one without loaded strength."""
     routine, m = wm.inst.rules.routine, wm.model
     if wm.keep:
-        m.Add(sum(wm.keep.values()) <= routine.max_running_days)
+        m.add(sum(wm.keep.values()) <= routine.max_running_days)
     any_loaded = []
     for frame in wm.inst.frames:
         groups = [wm.loaded[frame.index, g] for g in LOAD_GROUPS if (frame.index, g) in wm.loaded]
         if groups:
-            var = m.NewBoolVar(f"any_loaded[{frame.day}]")
-            m.AddMaxEquality(var, groups)
+            var = m.new_bool_var(f"any_loaded[{frame.day}]")
+            m.add_max_equality(var, groups)
             any_loaded.append(var)
     if any_loaded:
-        m.Add(sum(any_loaded) <= routine.max_loaded_days)
+        m.add(sum(any_loaded) <= routine.max_loaded_days)
 
 def add_r11_time_budget(wm: WeekModel, time_slack: bool) -> None:
     """R11: extra minutes within the day-type cap (by the variable's domain), the weekly cap, and never
     above the runner's own minutes for the day (their wish; with `time_slack`, measured instead)."""
     m = wm.model
-    m.Add(sum(wm.extra.values()) <= wm.inst.rules.budget.weekly)
+    m.add(sum(wm.extra.values()) <= wm.inst.rules.budget.weekly)
     for frame in wm.inst.frames:
         extra = wm.extra[frame.index]
         if time_slack:
-            slack = m.NewIntVar(0, frame.rule_budget, f"time_slack[{frame.day}]")
+            slack = m.new_int_var(0, frame.rule_budget, f"time_slack[{frame.day}]")
             wm.time_slack[frame.index] = slack
-            m.Add(extra <= frame.window_minutes + slack)
+            m.add(extra <= frame.window_minutes + slack)
             continue
         if frame.rule_budget == 0 or not any((frame.index, k) in wm.on for k in SESSION_KINDS):
             continue
         lit = wm._wish(Wish(f"time:{frame.day}",
                               f"{frame.window_minutes} spare minutes on {frame.name}" if frame.window_minutes
                               else f"no spare time on {frame.name}"))
-        m.Add(extra <= frame.window_minutes).OnlyEnforceIf(lit)
+        m.add(extra <= frame.window_minutes).only_enforce_if(lit)
 
 def add_r12_run_volume(wm: WeekModel) -> None:
     """R12/R13: each kept run between the minimum and its limit (pain factor, single-run cap), in steps;
@@ -132,10 +136,10 @@ def add_r12_run_volume(wm: WeekModel) -> None:
         keep = wm.keep[day]
         # a fixed run (a ladder session, a day before today, a pinned run) has exactly its limit
         lowest = fixed.get(day, min_steps)
-        m.Add(steps >= lowest).OnlyEnforceIf(keep)
-        m.Add(steps == 0).OnlyEnforceIf(~keep)
+        m.add(steps >= lowest).only_enforce_if(keep)
+        m.add(steps == 0).only_enforce_if(~keep)
     if wm.inst.weekly_cap is not None and wm.steps:
-        m.Add(sum(wm.steps.values()) * caps.step_minutes <= wm.inst.weekly_cap)
+        m.add(sum(wm.steps.values()) * caps.step_minutes <= wm.inst.weekly_cap)
 
 def add_weak_area_minimums(wm: WeekModel) -> None:
     """The runner's wish: each weak area gets at least `weak_area_min_sessions` sessions."""
@@ -146,4 +150,4 @@ def add_weak_area_minimums(wm: WeekModel) -> None:
         lit = wm._wish(Wish(f"area:{area}",
                               f"at least {need} {AREA_LABELS[area]} sessions (a weak area you chose)"))
         days = [on for (d, k), on in wm.on.items() if k == area]
-        wm.model.Add(sum(days) >= need).OnlyEnforceIf(lit)
+        wm.model.add(sum(days) >= need).only_enforce_if(lit)

@@ -48,13 +48,13 @@ class WeekModel:
         wish_lits = [lit for lit, _ in self.wishes.values()]
         if wishes == "fixed":
             for lit in wish_lits:
-                self.model.Add(lit == 1)
+                self.model.add(lit == 1)
         else:
-            self.model.AddAssumptions(wish_lits)
+            self.model.add_assumptions(wish_lits)
 
     # --- variables -------------------------------------------------------------------------------------
     def _wish(self, wish: Wish) -> cp_model.IntVar:
-        lit = self.model.NewBoolVar(f"wish[{wish.id}]")
+        lit = self.model.new_bool_var(f"wish[{wish.id}]")
         self.wishes[wish.id] = (lit, wish)
         return lit
 
@@ -64,7 +64,7 @@ class WeekModel:
         self.steps: dict[str, cp_model.IntVar] = {}
         self.keep: dict[str, cp_model.IntVar] = {}
         for run in inst.runs:
-            self.steps[run.day] = m.NewIntVar(0, run.max_minutes // step, f"run_steps[{run.day}]")
+            self.steps[run.day] = m.new_int_var(0, run.max_minutes // step, f"run_steps[{run.day}]")
             self.keep[run.day] = self._wish(Wish(
                 f"run:{run.day}", f"your {run.requested_kind} run on {DAY_NAMES[run.day]} "
                                   f"({run.requested_minutes} min)"))
@@ -77,38 +77,38 @@ class WeekModel:
         self.session_minutes: dict[tuple[int, str], cp_model.LinearExprT] = {}
         budget = inst.rules.budget
         for (d, kind), exercises in inst.options.items():
-            on = m.NewBoolVar(f"session[{d},{kind}]")
+            on = m.new_bool_var(f"session[{d},{kind}]")
             self.on[d, kind] = on
             fixed = inst.fixed_sets.get((d, kind))
             sets = [fixed] if fixed is not None else session_templates(
                 exercises, d, budget.exercises_min, budget.exercises_max, budget.session_min, budget.session_max)
-            choices = [(m.NewBoolVar(f"template[{d},{kind},{i}]"), t) for i, t in enumerate(sets)]
+            choices = [(m.new_bool_var(f"template[{d},{kind},{i}]"), t) for i, t in enumerate(sets)]
             self.template[d, kind] = choices
             for var, chosen in choices:
-                self.template_groups[var.Index()] = frozenset(e.load_group for e in chosen if e.loaded)
-            m.Add(cp_model.LinearExpr.Sum([var for var, _ in choices]) == on)
-            self.session_minutes[d, kind] = cp_model.LinearExpr.WeightedSum(
+                self.template_groups[var.index] = frozenset(e.load_group for e in chosen if e.loaded)
+            m.add(cp_model.LinearExpr.sum([var for var, _ in choices]) == on)
+            self.session_minutes[d, kind] = cp_model.LinearExpr.weighted_sum(
                 [v for v, _ in choices], [sum(e.minutes for e in t) for _, t in choices])
         self.extra: dict[int, cp_model.IntVar] = {}
         for frame in inst.frames:
             terms = [self.session_minutes[frame.index, k] for k in SESSION_KINDS
                      if (frame.index, k) in self.session_minutes]
-            self.extra[frame.index] = m.NewIntVar(0, frame.rule_budget, f"extra_minutes[{frame.day}]")
-            m.Add(self.extra[frame.index] == sum(terms))
+            self.extra[frame.index] = m.new_int_var(0, frame.rule_budget, f"extra_minutes[{frame.day}]")
+            m.add(self.extra[frame.index] == sum(terms))
         # loaded[d, g]: a level-2/3 strength exercise for muscle group g on day d (R2)
         self.loaded: dict[tuple[int, str], cp_model.IntVar] = {}
         for frame in inst.frames:
             for group in LOAD_GROUPS:
                 sets = [v for (d, _), choices in self.template.items() if d == frame.index
-                        for v, _ in choices if group in self.template_groups[v.Index()]]
+                        for v, _ in choices if group in self.template_groups[v.index]]
                 if sets:
-                    var = m.NewBoolVar(f"loaded[{frame.day},{group}]")
-                    m.AddMaxEquality(var, sets)
+                    var = m.new_bool_var(f"loaded[{frame.day},{group}]")
+                    m.add_max_equality(var, sets)
                     self.loaded[frame.index, group] = var
 
     def picked(self, d: int, kind: str, exercise_id: str) -> cp_model.LinearExprT:
         """1 when the chosen set of session (d, kind) holds the exercise: the sum of the sets holding it."""
-        return cp_model.LinearExpr.Sum([v for v, t in self.template.get((d, kind), [])
+        return cp_model.LinearExpr.sum([v for v, t in self.template.get((d, kind), [])
                                         if any(e.id == exercise_id for e in t)])
 
     # --- rule families ---------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ class WeekModel:
     def _add_objective(self) -> None:
         soft.add_objective(self)
         replan.add_change_penalties(self)
-        self.model.Minimize(sum(p.weight * p.term for p in self.penalties))
+        self.model.minimize(sum(p.weight * p.term for p in self.penalties))
 
     # --- solving ---------------------------------------------------------------------------------------
     def solver(self, presolve: bool = True) -> cp_model.CpSolver:
@@ -146,7 +146,7 @@ class WeekModel:
         solver = self.solver()
         solver.parameters.linearization_level = self.inst.rules.solver.linearization_level
         started = time.perf_counter()
-        code = solver.Solve(self.model)
+        code = solver.solve(self.model)
         wall_ms = (time.perf_counter() - started) * 1000
         if code == cp_model.INFEASIBLE:
             return WeekSolution("infeasible", wall_ms=wall_ms)
@@ -154,19 +154,19 @@ class WeekModel:
             return WeekSolution("unknown", wall_ms=wall_ms)   # MODEL_INVALID is a bug; UNKNOWN a time-out
         inst = self.inst
         step = inst.rules.caps.step_minutes
-        runs = {day: solver.Value(var) * step for day, var in self.steps.items()}
+        runs = {day: solver.value(var) * step for day, var in self.steps.items()}
         sessions = []
         for (d, kind), on in sorted(self.on.items(), key=lambda kv: (kv[0][0], SESSION_KINDS.index(kv[0][1]))):
-            if solver.Value(on):
-                chosen = next(t for v, t in self.template[d, kind] if solver.Value(v))
+            if solver.value(on):
+                chosen = next(t for v, t in self.template[d, kind] if solver.value(v))
                 sessions.append(SessionChoice(d, kind, chosen))
         penalties = []
         for p in self.penalties:
-            value = solver.Value(p.term)
+            value = solver.value(p.term)
             if value:
                 penalties.append(PenaltyRecord(p.rule, p.label, value * p.weight))
         return WeekSolution(
             "optimal" if code == cp_model.OPTIMAL else "feasible",
-            run_minutes=runs, sessions=tuple(sessions), objective=int(solver.ObjectiveValue()),
+            run_minutes=runs, sessions=tuple(sessions), objective=int(solver.objective_value),
             penalties=tuple(penalties), wall_ms=wall_ms)
 

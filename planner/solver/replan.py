@@ -23,29 +23,29 @@ def add_fixed_and_moves(wm: WeekModel) -> None:
     see WeekInstance.fixed_sets). Moves: the session leaves its day and takes the target day."""
     inst, m = wm.inst, wm.model
     for key in inst.fixed_sets:
-        m.Add(wm.on[key] == 1)
+        m.add(wm.on[key] == 1)
     ref = inst.reference
     if ref is None:
         return
     for d in range(ref.frozen):     # frozen days hold nothing but what was published
         for kind in SESSION_KINDS:
             if (d, kind) in wm.on and (d, kind) not in inst.fixed_sets:
-                m.Add(wm.on[d, kind] == 0)
+                m.add(wm.on[d, kind] == 0)
     for key, target in ref.moves.items():
         day, kind = key.split("-", 1)
         source, dest = WEEKDAYS.index(day), WEEKDAYS.index(target)
         if (source, kind) in wm.on:
-            m.Add(wm.on[source, kind] == 0)
+            m.add(wm.on[source, kind] == 0)
         if (dest, kind) in wm.on:
-            m.Add(wm.on[dest, kind] == 1)
+            m.add(wm.on[dest, kind] == 1)
         else:
-            m.AddBoolOr([])     # no session of this kind can go there: infeasible, explained by the engine
+            m.add_bool_or([])     # no session of this kind can go there: infeasible, explained by the engine
 
 
 def _upper_bound(wm: WeekModel, term: cp_model.LinearExprT) -> int:
-    proto = wm.model.Proto()
+    proto = wm.model.proto
     try:
-        return int(proto.variables[term.Index()].domain[-1])     # type: ignore[union-attr]
+        return int(proto.variables[term.index].domain[-1])     # type: ignore[union-attr]
     except AttributeError:    # pragma: no cover - every penalty term is a variable
         return 1000
 
@@ -61,16 +61,16 @@ def add_change_penalties(wm: WeekModel) -> None:
     for (d, kind), on in wm.on.items():
         was = ref.sessions.get((d, kind))
         same = [v for v, t in wm.template[d, kind] if was is not None and tuple(e.id for e in t) == was]
-        m.AddHint(on, 1 if same else 0)
+        m.add_hint(on, 1 if same else 0)
         for v, _ in wm.template[d, kind]:
-            m.AddHint(v, 1 if same and v is same[0] else 0)
+            m.add_hint(v, 1 if same and v is same[0] else 0)
         if d < ref.frozen or (d, kind) in inst.fixed_sets:
             continue
         if was is None:
             changed: cp_model.LinearExprT = on
         elif same:
-            changed = m.NewBoolVar(f"changed[{d},{kind}]")
-            m.Add(changed == 1 - sum(same))
+            changed = m.new_bool_var(f"changed[{d},{kind}]")
+            m.add(changed == 1 - sum(same))
         else:
             continue        # the published session cannot stay as it was: a forced change, not a choice
         if not isinstance(changed, cp_model.IntVar):
@@ -80,13 +80,13 @@ def add_change_penalties(wm: WeekModel) -> None:
         steps, was = wm.steps[run.day], ref.runs.get(run.day)
         if was is None:
             continue
-        m.AddHint(steps, min(was // step, run.max_minutes // step))
+        m.add_hint(steps, min(was // step, run.max_minutes // step))
         if WEEKDAYS.index(run.day) < ref.frozen or run.fixed:
             continue
         hi = max(run.max_minutes, was) // step + 1    # big enough for any difference either way
-        differs = m.NewBoolVar(f"run_changed[{run.day}]")
-        m.Add(steps - was // step <= hi * differs)
-        m.Add(was // step - steps <= hi * differs)
+        differs = m.new_bool_var(f"run_changed[{run.day}]")
+        m.add(steps - was // step <= hi * differs)
+        m.add(was // step - steps <= hi * differs)
         wm.penalties.append(_penalty(differs, weight, f"{run.day} run length differs from the published week"))
 
 

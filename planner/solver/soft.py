@@ -29,8 +29,8 @@ def soft(wm: WeekModel, term: cp_model.LinearExprT, weight: int, rule: str, labe
         wm.penalties.append(Penalty(term, weight, rule, label))
 
 def shortfall(wm: WeekModel, name: str, target: int, count: cp_model.LinearExprT, bound: int) -> cp_model.IntVar:
-    var = wm.model.NewIntVar(0, max(0, bound), name)
-    wm.model.Add(var >= target - count)
+    var = wm.model.new_int_var(0, max(0, bound), name)
+    wm.model.add(var >= target - count)
     return var
 
 def add_objective(wm: WeekModel) -> None:
@@ -41,10 +41,10 @@ def add_objective(wm: WeekModel) -> None:
     # one deep cut costs more than several shallow ones (a cut of c steps costs c(c+1)/2 × the weight)
     for run in inst.runs:
         hi = run.max_minutes // step
-        cut = m.NewIntVar(0, hi, f"run_cut[{run.day}]")
-        m.Add(cut == hi * wm.keep[run.day] - wm.steps[run.day])
-        cost = m.NewIntVar(0, hi * (hi + 1) // 2, f"run_cut_cost[{run.day}]")
-        m.AddElement(cut, [c * (c + 1) // 2 for c in range(hi + 1)], cost)
+        cut = m.new_int_var(0, hi, f"run_cut[{run.day}]")
+        m.add(cut == hi * wm.keep[run.day] - wm.steps[run.day])
+        cost = m.new_int_var(0, hi * (hi + 1) // 2, f"run_cut_cost[{run.day}]")
+        m.add_element(cut, [c * (c + 1) // 2 for c in range(hi + 1)], cost)
         soft(wm, cost, w.volume_step, "R12", f"{DAY_NAMES[run.day]} run shorter than the rules allow")
     # R16: the same exercise set on more than two days of the week costs (variety across the week)
     same: dict[tuple[str, tuple[str, ...]], list[cp_model.IntVar]] = {}
@@ -53,8 +53,8 @@ def add_objective(wm: WeekModel) -> None:
             same.setdefault((kind, tuple(sorted(e.id for e in chosen))), []).append(var)
     for (kind, ids), lits in same.items():
         if len(lits) > routine.same_set_max_days:
-            over = m.NewIntVar(0, len(lits), f"same_set[{kind},{'+'.join(ids)}]")
-            m.Add(over >= sum(lits) - routine.same_set_max_days)
+            over = m.new_int_var(0, len(lits), f"same_set[{kind},{'+'.join(ids)}]")
+            m.add(over >= sum(lits) - routine.same_set_max_days)
             soft(wm, over, w.same_set_repeat, "R16",
                        f"the same {AREA_LABELS[kind]} exercises on more than {routine.same_set_max_days} days")
     # sessions per area: weak areas aim higher (R3 core, R6 mobility, R7 hamstrings)
@@ -70,8 +70,8 @@ def add_objective(wm: WeekModel) -> None:
         soft(wm, short, w.weak_area_short if weak else w.other_area_short, rule,
                    f"fewer {AREA_LABELS[area]} sessions than the target of {target}")
         if area == "core":
-            over = m.NewIntVar(0, 7, "core_over_max")
-            m.Add(over >= sum(days) - routine.core_max)
+            over = m.new_int_var(0, 7, "core_over_max")
+            m.add(over >= sum(days) - routine.core_max)
             soft(wm, over, w.core_above_max, "R3", f"more than {routine.core_max} core sessions")
     # R2 lower bound: at least 2 loaded sessions per group when loaded work is allowed at all
     for group in LOAD_GROUPS:
@@ -99,7 +99,7 @@ def add_objective(wm: WeekModel) -> None:
     for frame in inst.frames:
         ons = [on for (d, k), on in wm.on.items() if d == frame.index]
         if len(ons) > 1:
-            stacked = m.NewIntVar(0, len(ons) - 1, f"stacked[{frame.day}]")
-            m.Add(stacked >= sum(ons) - 1)
+            stacked = m.new_int_var(0, len(ons) - 1, f"stacked[{frame.day}]")
+            m.add(stacked >= sum(ons) - 1)
             soft(wm, stacked, w.stacked_session, "spread", f"more than one session on {frame.name}")
 
