@@ -546,10 +546,14 @@ def figure_symbol(exercise_id: str) -> str:
 
 
 @functools.cache
-def figure_use(exercise_id: str) -> str:
-    """A small figure that draws the page's figure_symbol(): about 150 bytes instead of about 1.3 KB."""
+def figure_use(exercise_id: str, decorative: bool = False) -> str:
+    """A small figure that draws the page's figure_symbol(): about 150 bytes instead of about 1.3 KB.
+    `decorative`: beside the exercise's name (which says it all), so no role, title or xmlns — inline SVG in
+    HTML needs no namespace — and about 80 bytes."""
     name = _exercise_name(exercise_id)
     box, width, height, scale, _ = _drawing(pose_for(exercise_id), "small")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" width="{_f(width * scale)}" '
-            f'height="{_f(height * scale)}" role="img" class="figure figure-small"><title>{_esc(name)}</title>'
-            f'<use href="#fig-{exercise_id}"/></svg>')
+    size = f'viewBox="{box}" width="{_f(width * scale)}" height="{_f(height * scale)}"'
+    if decorative:
+        return f'<svg {size} aria-hidden="true" class="figure figure-small"><use href="#fig-{exercise_id}"/></svg>'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" {size} role="img" class="figure figure-small">'
+            f'<title>{_esc(name)}</title><use href="#fig-{exercise_id}"/></svg>')

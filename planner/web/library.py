@@ -83,10 +83,11 @@ def figure_defs(exercise_ids: Iterable[str] | Mapping[str, Any]) -> Markup:
 
 
 @bp.app_template_global("exercise_figure_use")
-def figure_ref(exercise_id: str) -> Markup:
-    """A small figure drawing the page's definition from exercise_figure_defs(); empty without a figure."""
+def figure_ref(exercise_id: str, decorative: bool = False) -> Markup:
+    """A small figure drawing the page's definition from exercise_figure_defs(); empty without a figure.
+    `decorative` beside the exercise's name: hidden from screen readers, which read the name."""
     try:
-        return Markup(figure_use(exercise_id))  # noqa: S704 - generated from data/poses, text escaped
+        return Markup(figure_use(exercise_id, decorative))  # noqa: S704 - generated from data/poses, text escaped
     except KeyError:
         return Markup("")
 

@@ -350,3 +350,10 @@ def test_a_caution_week_does_not_call_itself_settled_without_saying_it_is_carefu
     assert days_in(html) == 7
     assert "Pain settled (GREEN)" not in html
     assert "A careful week" in html and "physiotherapist" in html
+
+
+def test_a_planned_week_with_a_figure_beside_every_exercise_stays_under_150_kb(client, example_form):
+    html = client.post("/plan", data=example_form).get_data(as_text=True)
+    exercises = html.count('class="ex-link"')
+    assert exercises >= 20 and html.count("<use ") >= exercises      # every exercise has its figure
+    assert len(html.encode("utf-8")) <= 150_000, len(html.encode("utf-8"))
