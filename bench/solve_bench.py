@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{k} {v}" for k, v in figures["statuses"].items()))
     print("  slowest: " + ", ".join(f"#{s['index']} {s['ms']} ms {s['status']}" for s in figures["slowest"]))
     print(f"  peak RSS {figures['peak_rss_mb']} MB · Python {figures['python']} · OR-Tools {figures['ortools']}")
-    print(f"  proven by the solver (optimal week, or infeasible wishes): {figures['proven_share']:.1%}")
+    print(f"  proven by the solver (optimal week, or infeasible wishes), of its answers: {figures['proven_share']:.1%}")
     print(f"  inside CP-SAT's solve: p50 {figures['solve_p50_ms']} ms of a whole make_plan p50 "
           f"{figures['whole_p50_ms']} ms · whole / solve p50 {figures['whole_over_solve_p50']} (target <= 1.3)")
     if figures["infeasible_p99_ms"]:
