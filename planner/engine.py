@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from planner.catalogue import Exercise
 from planner.context import Boundary, PlanContext, Reference, boundary_of, reference_of
 from planner.eligibility import eligible, exercise_limits, refusal
+from planner.exercise_steps import Step, step_of, stepped
 from planner.frames import DayFrame, day_frames
 from planner.history import derive
 from planner.knowledge import Knowledge, default_knowledge
@@ -43,6 +44,7 @@ class Week:
     ladder: LadderState | None = None
     boundary: Boundary | None = None
     reference: Reference | None = None
+    step: Step | None = None          # exercise progression: one session kind to harder or easier variants
 
 
 def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatus,
@@ -82,6 +84,8 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatu
             if frame.index < frozen or frame.rule_budget < rules.budget.session_min:
                 continue
             allowed = eligible(catalogue, kind, request, limits, frames, frame.index, frame.window_start, rules)
+            if week.step is not None and week.step.kind == kind:
+                allowed = list(stepped(tuple(allowed), week.step, catalogue, allowed))
             if len(allowed) >= rules.budget.exercises_min:
                 options[frame.index, kind] = tuple(allowed)
             elif week.reference is not None:
@@ -150,10 +154,12 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
                                  ctx.minimal_change)
         request = moved_request(request, reference)
     boundary = boundary_of(ctx.before, knowledge.catalogue, zone(request.timezone)) if ctx.before else None
-    week = Week(ladder, boundary, reference)
+    step = step_of(ctx.log, request.week_start, rules) if reference is None else None
+    week = Week(ladder, boundary, reference, step)
     inst = build_instance(request, knowledge, status, caution, label, week)
     lead = [n for n in (history_notice(request, rules) if derived is None else None,) if n]
     lead += warnings(request, rules) + list(moved) + ladder_notices(ladder) + later_ladder
+    lead += [step.reason] if step is not None else []
     lead += dropped_notices(list(inst.dropped))
     if caution:
         lead.append(f"{screening.title}. {screening.advice} You told us: "

@@ -9,7 +9,7 @@ DOMAIN = ["planner.request", "planner.catalogue", "planner.screening", "planner.
           "planner.solver.hard", "planner.solver.soft", "planner.solver.model", "planner.explain",
           "planner.engine", "planner.plan", "planner.plan_schema", "planner.ical", "planner.knowledge",
           "planner.cli", "planner.notices", "planner.log", "planner.history", "planner.log_pain",
-          "planner.ladder", "planner.ladder_data"]
+          "planner.ladder", "planner.ladder_data", "planner.exercise_steps"]
 
 
 def test_importing_and_using_the_domain_core_loads_no_flask_and_no_sqlalchemy():

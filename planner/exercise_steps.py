@@ -1,0 +1,70 @@
+"""Exercise progression over weeks (issue 9), one change at a time, from the log: a session kind done every
+time without pain for two weeks moves its exercises to their harder variants; a kind skipped twice in those
+two weeks, or followed by worse pain twice, goes back to the easier ones. Pure function of the log and the
+planned Monday; the variants come from the catalogue (`harder` / `easier`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from planner.catalogue import Catalogue, Exercise
+from planner.log import Log
+from planner.plan import SESSION_KINDS
+from planner.rules import Rules
+
+LABELS = {"core": "core", "glutes": "glute", "hamstrings": "hamstring", "hip_mobility": "hip-mobility",
+          "thoracic": "thoracic"}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One session kind's change this week: +1 harder variants, -1 easier ones, with the reason."""
+
+    kind: str
+    direction: int
+    reason: str
+
+
+def step_of(log: Log | None, monday: dt.date, rules: Rules) -> Step | None:
+    """The one change of the week: a step back first (safety), else the kind done most often without pain."""
+    if log is None:
+        return None
+    start = monday - dt.timedelta(days=14)
+    recent = [c for c in log.effective() if start <= c.date < monday]
+    runs = [c for c in recent if c.run and c.pain_during is not None]
+    painful = [c for c in runs if c.pain_during >= rules.pain.amber_during_from or c.next_morning == "persists"]
+    back: list[Step] = []
+    ahead: list[tuple[int, str]] = []
+    for kind in SESSION_KINDS:
+        mine = [c for c in recent if c.item.endswith(f"-{kind}")]
+        skipped = [c for c in mine if c.status == "skipped"]
+        worse = [p for p in painful if any(c.date in (p.date, p.date - dt.timedelta(days=1)) for c in mine)]
+        if len(skipped) >= 2 or len(worse) >= 2:
+            why = "skipped twice" if len(skipped) >= 2 else "followed by worse pain twice"
+            back.append(Step(kind, -1, f"Your {LABELS[kind]} sessions were {why} in the last two weeks: this "
+                                       "week they go back to easier variants."))
+        weeks = {c.date - dt.timedelta(days=c.date.weekday()) for c in mine if c.status == "done"}
+        if mine and not skipped and all(c.status == "done" for c in mine) and len(weeks) >= 2 and not painful:
+            ahead.append((len(mine), kind))
+    if back:
+        return back[0]
+    if ahead:
+        kind = max(ahead)[1]
+        return Step(kind, 1, f"Your {LABELS[kind]} sessions were all done without pain for two weeks: this week "
+                             "they move on to harder variants (one change at a time).")
+    return None
+
+
+def stepped(exercises: tuple[Exercise, ...], step: Step, catalogue: Catalogue,
+            allowed: list[Exercise]) -> tuple[Exercise, ...]:
+    """The session's allowed exercises with each replaced by its harder (or easier) variant where that variant
+    is allowed too; the rest stay."""
+    ok = {e.id for e in allowed}
+    out: list[Exercise] = []
+    for ex in exercises:
+        other = ex.harder if step.direction > 0 else ex.easier
+        pick = catalogue.get(other) if other and other in ok else ex
+        if pick not in out:
+            out.append(pick)
+    return tuple(out)
