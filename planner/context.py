@@ -40,7 +40,6 @@ class Reference:
     sessions: dict[tuple[int, str], tuple[str, ...]]       # (day index, kind) -> exercise ids
     runs: dict[str, int]                                   # weekday -> minutes
     run_kinds: dict[str, str] = field(default_factory=dict)  # weekday -> planned kind (easy | long | quality)
-    skipped: frozenset[str] = frozenset()                  # keys the log says were skipped (frozen days)
     pins: frozenset[str] = frozenset()
     moves: dict[str, str] = field(default_factory=dict)    # key -> weekday
     weigh_changes: bool = True                             # the minimal-change penalties (re-planning)
@@ -59,7 +58,7 @@ class Boundary:
     sunday_run: bool
 
 
-def reference_of(published: dict[str, Any], week_start: dt.date, today: dt.date | None, log: Log | None,
+def reference_of(published: dict[str, Any], week_start: dt.date, today: dt.date | None,
                  pins: tuple[str, ...], moves: tuple[tuple[str, str], ...], weigh_changes: bool = True) -> Reference:
     """The reduced published week; `today` inside the week freezes the days before it."""
     days = days_from_dict(published.get("days") or [])
@@ -74,9 +73,7 @@ def reference_of(published: dict[str, Any], week_start: dt.date, today: dt.date 
             elif item.kind == "run":
                 runs[day.weekday] = item.minutes
                 kinds[day.weekday] = item.run_kind or "easy"
-    skipped = frozenset(c.item for c in (log.effective() if log else ())
-                        if c.status == "skipped" and week_start <= c.date < week_start + dt.timedelta(days=frozen))
-    return Reference(days, frozen, sessions, runs, kinds, skipped, frozenset(pins), dict(moves), weigh_changes)
+    return Reference(days, frozen, sessions, runs, kinds, frozenset(pins), dict(moves), weigh_changes)
 
 
 def boundary_of(before: dict[str, Any], catalogue: Catalogue, zone: ZoneInfo) -> Boundary:

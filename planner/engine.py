@@ -150,7 +150,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
                                             rules.routine.cool_down_minutes)
     reference = None
     if ctx.published is not None:
-        reference = reference_of(ctx.published, request.week_start, ctx.today, ctx.log, ctx.pins, ctx.moves,
+        reference = reference_of(ctx.published, request.week_start, ctx.today, ctx.pins, ctx.moves,
                                  ctx.minimal_change)
         request = moved_request(request, reference)
     boundary = boundary_of(ctx.before, knowledge.catalogue, zone(request.timezone)) if ctx.before else None

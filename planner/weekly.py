@@ -84,12 +84,14 @@ def across_boundary(limits: list[RunLimit], boundary: Boundary, request: PlanReq
 
 def frozen_parts(reference: Reference, request: PlanRequest, catalogue: Catalogue,
                  limits: list[RunLimit]) -> tuple[dict[tuple[int, str], tuple[Exercise, ...]], list[RunLimit]]:
-    """Days before today and pinned items as the model must keep them: their sessions' exercises (a skipped
-    session no longer counts) and their runs at the published minutes."""
+    """Days before today and pinned items as the model must keep them: their sessions' exercises and their runs
+    at the published minutes. A skipped session stays too: the week shows it as it was published, and its
+    spacing (R2, R10) is kept as if it had been done — the safe reading of a week the runner may have
+    changed."""
     fixed: dict[tuple[int, str], tuple[Exercise, ...]] = {}
     for (d, kind), ids in reference.sessions.items():
         key = reference.key_of(d, kind)
-        if (d < reference.frozen and key not in reference.skipped) or key in reference.pins:
+        if d < reference.frozen or key in reference.pins:
             try:
                 fixed[d, kind] = tuple(catalogue.get(i) for i in ids)
             except KeyError:

@@ -30,6 +30,14 @@ from planner.request import DAY_NAMES
 from planner.solver import hard, replan, soft
 
 
+class _Model(cp_model.CpModel):
+    """CpModel without its PascalCase aliases: OR-Tools adds a wrapper per method to every new model for old
+    code (about 0.5 ms a model, a tenth of a week's solve, measured in bench/); this package uses snake_case."""
+
+    def _add_pre_pep8_methods(self) -> None:
+        pass
+
+
 class WeekModel:
     """Builds the CP-SAT model of a WeekInstance: `_build_variables`, `_add_constraints`, `_add_objective`."""
 
@@ -37,7 +45,7 @@ class WeekModel:
                  objective: bool = True, time_slack: bool = False, skip: frozenset[str] = frozenset()):
         self.inst = inst
         self.skip = skip      # hard rule families left out, only to name the one that refuses a pin or move
-        self.model = cp_model.CpModel()
+        self.model = _Model()
         self.wishes: dict[str, tuple[cp_model.IntVar, Wish]] = {}
         self.penalties: list[soft.Penalty] = []
         self.time_slack: dict[int, cp_model.IntVar] = {}

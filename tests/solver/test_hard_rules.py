@@ -32,7 +32,7 @@ def model_for(knowledge, status="GREEN", caution=False, **overrides):
 
 
 def solve_status(wm: WeekModel) -> int:
-    return wm.solver().Solve(wm.model)
+    return wm.solver().solve(wm.model)
 
 
 def test_the_unpinned_week_is_solved_to_optimality(knowledge):
@@ -41,15 +41,15 @@ def test_the_unpinned_week_is_solved_to_optimality(knowledge):
 
 def test_r2_loaded_core_on_two_consecutive_days_is_infeasible(knowledge):
     wm = model_for(knowledge)
-    wm.model.Add(wm.loaded[0, "core"] == 1)
-    wm.model.Add(wm.loaded[1, "core"] == 1)
+    wm.model.add(wm.loaded[0, "core"] == 1)
+    wm.model.add(wm.loaded[1, "core"] == 1)
     assert solve_status(wm) == cp_model.INFEASIBLE
 
 
 def test_r2_loaded_core_two_days_apart_is_allowed(knowledge):
     wm = model_for(knowledge)
-    wm.model.Add(wm.loaded[0, "core"] == 1)
-    wm.model.Add(wm.loaded[2, "core"] == 1)
+    wm.model.add(wm.loaded[0, "core"] == 1)
+    wm.model.add(wm.loaded[2, "core"] == 1)
     assert solve_status(wm) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
@@ -59,7 +59,7 @@ def test_r2_a_fourth_loaded_lower_limb_session_is_infeasible(knowledge):
     pinned = [d for d in days if d % 2 == 0][:4]
     assert len(pinned) == 4
     for d in pinned:
-        wm.model.Add(wm.loaded[d, "lower_limb"] == 1)
+        wm.model.add(wm.loaded[d, "lower_limb"] == 1)
     assert solve_status(wm) == cp_model.INFEASIBLE
 
 
@@ -79,28 +79,28 @@ def test_r11_no_session_on_a_day_without_spare_time(knowledge):
     wm = model_for(knowledge, available={"mon": {"minutes": 30, "start": "18:00"}}, weak_areas=[])
     tue = [on for (d, k), on in wm.on.items() if d == 1]
     assert tue, "Tuesday has allowed sessions, only the runner's time forbids them"
-    wm.model.AddBoolOr(tue)
+    wm.model.add_bool_or(tue)
     assert solve_status(wm) == cp_model.INFEASIBLE
 
 
 def test_r11_the_long_run_day_holds_at_most_20_minutes(knowledge):
     wm = model_for(knowledge, available={"sat": {"minutes": 60, "start": "15:00"}}, weak_areas=[])
-    wm.model.Add(wm.extra[5] >= 21)
+    wm.model.add(wm.extra[5] >= 21)
     assert solve_status(wm) == cp_model.INFEASIBLE
 
 
 def test_r11_a_session_has_at_least_two_exercises(knowledge):
     wm = model_for(knowledge, weak_areas=[])
     (d, kind), on = next(iter(wm.on.items()))
-    wm.model.Add(on == 1)
-    wm.model.Add(sum(wm.picked(d, kind, ex.id) for ex in wm.inst.options[d, kind]) == 1)
+    wm.model.add(on == 1)
+    wm.model.add(sum(wm.picked(d, kind, ex.id) for ex in wm.inst.options[d, kind]) == 1)
     assert solve_status(wm) == cp_model.INFEASIBLE
 
 
 def test_r12_the_week_cannot_exceed_ten_percent_over_last_week(knowledge):
     wm = model_for(knowledge, history={"last_week_run_minutes": 100})
     assert wm.inst.weekly_cap == 110
-    wm.model.Add(sum(wm.steps.values()) * 5 >= 115)
+    wm.model.add(sum(wm.steps.values()) * 5 >= 115)
     assert solve_status(wm) == cp_model.INFEASIBLE
 
 
