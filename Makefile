@@ -30,6 +30,7 @@ setup-test: setup
 
 bench: setup
 	uv run --frozen python bench/solve_bench.py
+	uv run --frozen python bench/solver_params.py
 
 lint: setup
 	uv run --frozen ruff check planner tests bench
