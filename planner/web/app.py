@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import secrets
@@ -19,6 +18,7 @@ from flask_wtf.csrf import CSRFProtect
 from planner.datafile import DataError
 from planner.knowledge import load_knowledge
 from planner.web.limits import CALENDAR_LIMIT, WRITE_LIMIT
+from planner.web.logs import json_log, log
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 MAX_BODY_BYTES = 64 * 1024  # a full form or Contract-1 request is under 4 KB
@@ -26,7 +26,6 @@ MAX_BODY_BYTES = 64 * 1024  # a full form or Contract-1 request is under 4 KB
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 
-log = logging.getLogger("backstride")
 
 
 class StartupError(Exception):
@@ -75,10 +74,6 @@ def _trusted_hosts(public_url: str | None) -> list[str] | None:
         return None
     extra = [h.strip() for h in os.environ.get("BACKSTRIDE_HOSTS", "").split(",") if h.strip()]
     return LOCAL_HOSTS + extra
-
-
-def _json_log(event: str, **fields: Any) -> None:
-    log.info(json.dumps({"event": event, **fields}, separators=(",", ":")))
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -185,7 +180,7 @@ def _logging(app: Flask) -> None:
         started = g.get("started")
         if started is not None and not app.config.get("QUIET_LOGS"):
             rule = request.url_rule.rule if request.url_rule else "(no route)"
-            _json_log("request", method=request.method, route=rule, status=response.status_code,
+            json_log("request", method=request.method, route=rule, status=response.status_code,
                       ms=round((time.perf_counter() - started) * 1000, 1), htmx=bool(request.headers.get("HX-Request")))
         return response
 
@@ -211,7 +206,3 @@ def _security_headers(app: Flask) -> None:
                 "Cache-Control", "private, max-age=300")
         return response
 
-
-def solve_log(**fields: Any) -> None:
-    """One JSON line per solve: status, wall time, objective (never the request)."""
-    _json_log("solve", **fields)

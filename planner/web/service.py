@@ -15,7 +15,7 @@ from planner.explain import relax
 from planner.knowledge import Knowledge
 from planner.request import PlanRequest, RequestError, next_monday, parse_request
 from planner.web import forms
-from planner.web.app import solve_log
+from planner.web.logs import solve_log
 
 
 def knowledge() -> Knowledge:
