@@ -11,6 +11,7 @@ from planner.eligibility import eligible, exercise_limits, refusal
 from planner.exercise_steps import Step, step_of, stepped
 from planner.frames import DayFrame, day_frames
 from planner.history import derive
+from planner.instance import session_templates
 from planner.knowledge import Knowledge, default_knowledge
 from planner.ladder import LadderState, ladder_state
 from planner.localtime import clear_of_clock_changes
@@ -85,7 +86,11 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatu
                 continue
             allowed = eligible(catalogue, kind, request, limits, frames, frame.index, frame.window_start, rules)
             if week.step is not None and week.step.kind == kind:
-                allowed = list(stepped(tuple(allowed), week.step, catalogue, allowed))
+                moved_on = list(stepped(tuple(allowed), week.step, catalogue, allowed))
+                b = rules.budget
+                if session_templates(tuple(moved_on), frame.index, b.exercises_min, b.exercises_max,
+                                     b.session_min, b.session_max):
+                    allowed = moved_on      # only where the harder (easier) variants still make a session
             if len(allowed) >= rules.budget.exercises_min:
                 options[frame.index, kind] = tuple(allowed)
             elif week.reference is not None:

@@ -65,6 +65,6 @@ def stepped(exercises: tuple[Exercise, ...], step: Step, catalogue: Catalogue,
     for ex in exercises:
         other = ex.harder if step.direction > 0 else ex.easier
         pick = catalogue.get(other) if other and other in ok else ex
-        if pick not in out:
-            out.append(pick)
+        taken = {e.id for e in (*out, *exercises)}
+        out.append(ex if pick.id in taken else pick)      # never fewer exercises to choose from
     return tuple(out)
