@@ -552,7 +552,10 @@ def figure_use(exercise_id: str, decorative: bool = False) -> str:
     HTML needs no namespace — and about 80 bytes."""
     name = _exercise_name(exercise_id)
     box, width, height, scale, _ = _drawing(pose_for(exercise_id), "small")
-    size = f'viewBox="{box}" width="{_f(width * scale)}" height="{_f(height * scale)}"'
+    # the <use> draws the symbol (which has its own viewBox) into a viewport at the origin: the outer
+    # viewBox must start at 0 0, or a drawing whose box does not start at the origin falls outside it
+    _, _, w, h = box.split()
+    size = f'viewBox="0 0 {w} {h}" width="{_f(width * scale)}" height="{_f(height * scale)}"'
     if decorative:
         return f'<svg {size} aria-hidden="true" class="figure figure-small"><use href="#fig-{exercise_id}"/></svg>'
     return (f'<svg xmlns="http://www.w3.org/2000/svg" {size} role="img" class="figure figure-small">'
