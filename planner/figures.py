@@ -548,15 +548,15 @@ def figure_symbol(exercise_id: str) -> str:
 @functools.cache
 def figure_use(exercise_id: str, decorative: bool = False) -> str:
     """A small figure that draws the page's figure_symbol(): about 150 bytes instead of about 1.3 KB.
-    `decorative`: beside the exercise's name (which says it all), so no role, title or xmlns — inline SVG in
-    HTML needs no namespace — and about 80 bytes."""
+    `decorative`: beside the exercise's name (which says it all), inside a wrapper that is hidden from screen
+    readers and sizes it: no role, title, size or xmlns (inline SVG in HTML needs none), about 70 bytes."""
     name = _exercise_name(exercise_id)
     box, width, height, scale, _ = _drawing(pose_for(exercise_id), "small")
     # the <use> draws the symbol (which has its own viewBox) into a viewport at the origin: the outer
     # viewBox must start at 0 0, or a drawing whose box does not start at the origin falls outside it
     _, _, w, h = box.split()
     size = f'viewBox="0 0 {w} {h}" width="{_f(width * scale)}" height="{_f(height * scale)}"'
-    if decorative:
-        return f'<svg {size} aria-hidden="true" class="figure figure-small"><use href="#fig-{exercise_id}"/></svg>'
+    if decorative:      # its wrapper hides it from screen readers and sets its size
+        return f'<svg viewBox="0 0 {w} {h}"><use href="#fig-{exercise_id}"/></svg>'
     return (f'<svg xmlns="http://www.w3.org/2000/svg" {size} role="img" class="figure figure-small">'
             f'<title>{_esc(name)}</title><use href="#fig-{exercise_id}"/></svg>')
