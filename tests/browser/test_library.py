@@ -54,6 +54,7 @@ def test_the_filters_work_without_javascript(browser: Browser, base_url: str) ->
         page.get_by_label("Flare-safe only (allowed when pain is up)").check()
         page.get_by_role("button", name="Show exercises").click()
         expect(page).to_have_url(re.compile(r"area=thoracic.*flare_safe=1"))
+        expect(page.locator(".exercise-card .name").first).to_be_visible()   # the new page has loaded
         names = page.locator(".exercise-card .name").all_inner_texts()
         assert names and "Foam-roller thoracic extension" not in names and "Open book" in names
     finally:
