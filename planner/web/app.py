@@ -145,6 +145,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     limits.limit_view(app, "feed.download", limits.calendar)
     csrf.exempt(api.bp)  # JSON API: no cookies, no session, so no cross-site request to forge
     app.register_blueprint(api.bp)
+    from planner.web import programs_api
+    csrf.exempt(programs_api.bp)
+    app.register_blueprint(programs_api.bp)
     errors.register(app)
     return app
 
