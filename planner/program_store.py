@@ -120,9 +120,11 @@ class Programs:
 
     def publish(self, token: str, plan: dict[str, Any], *, expected_revision: int,
                 published: dict[str, dict[str, Any]], next_plan: dict[str, Any] | None,
-                pins: dict[str, list] | None = None, fingerprints: dict[str, str] | None = None) -> Program:
+                pins: dict[str, list] | None = None, fingerprints: dict[str, str] | None = None,
+                bump: bool = True) -> Program:
         """Make `plan` the current week (a new version of its Monday): revision + 1, the calendar record and
-        next week replaced, the re-plan settled. PlanChanged when the revision is not `expected_revision`."""
+        next week replaced, the re-plan settled. PlanChanged when the revision is not `expected_revision`.
+        `bump=False` records a week the saved plan already holds (an edit through the form bumped it)."""
         with self._store._transaction(write=True) as conn:
             row = _find(conn, saved_plans.c.token_hash, token, for_update=True)
             if row is None:
@@ -137,10 +139,12 @@ class Programs:
             now = _now()
             conn.execute(program_weeks.insert().values(plan_id=row["id"], monday=monday, version=version + 1,
                                                        plan_json=_dumps(plan), created_at=now))
-            changes = {"plan_json": _dumps(plan), "revision": row["revision"] + 1, "updated_at": now}
-            if fingerprints is not None:
-                changes["fingerprints_json"] = _dumps(fingerprints)
-            conn.execute(saved_plans.update().where(saved_plans.c.id == row["id"]).values(changes))
+            changes: dict[str, Any] = {}
+            if bump:
+                changes = {"plan_json": _dumps(plan), "revision": row["revision"] + 1, "updated_at": now}
+                if fingerprints is not None:
+                    changes["fingerprints_json"] = _dumps(fingerprints)
+                conn.execute(saved_plans.update().where(saved_plans.c.id == row["id"]).values(changes))
             values: dict[str, Any] = {"published_json": _dumps(published), "replan_json": None,
                                       "next_json": None if next_plan is None else _dumps(next_plan)}
             if pins is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 
 from planner.store import PlanChanged
-from planner.web import forms, service
+from planner.web import forms, program, service
 from planner.web.conflict import conflict_rows, etag_of, expected_revision
 from planner.web.limits import solving, writing
 from planner.web.render import page_or_fragment
@@ -130,6 +130,7 @@ def update(token: str) -> Response:
         return refusal
     try:
         store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan), expected_revision=expected)
+        program.edited(token)   # the edited week is the program's week now, and its calendar follows
     except PlanChanged as changed:  # saved by someone else between our read and our write
         return _conflict(changed.current, out, status)
     flash("Your changes are saved; subscribed calendars pick them up at their next refresh.")

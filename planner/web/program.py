@@ -81,6 +81,16 @@ def current(token: str) -> Program | None:
     return program
 
 
+def edited(token: str) -> None:
+    """After the form edited the saved plan: its week becomes the program's (a new version) and is published."""
+    found = programs().load(token)
+    if found is not None:
+        try:
+            _publish(found, found.saved.plan, pins={"pins": [], "moves": []}, bump=False)
+        except PlanChanged:
+            pass    # a concurrent publication already carries a newer week
+
+
 def _next_week(program: Program, plan: dict[str, Any]) -> dict[str, Any] | None:
     """Next week from the expected progression: the rest of this week done as planned, pain settled."""
     if plan.get("status") not in PLANNED:
@@ -97,14 +107,18 @@ def _next_week(program: Program, plan: dict[str, Any]) -> dict[str, Any] | None:
 def _publication(program: Program, plan: dict[str, Any]) -> tuple[dict, dict | None]:
     ahead = _next_week(program, plan)
     previous = {k: Published.from_dict(v) for k, v in (program.published or {}).items()}
-    record = publication(plan, later=[ahead] if ahead else [], previous=previous)
+    # Without a next week (a referral) the calendar still covers it, so its published events are cancelled.
+    monday = dt.date.fromisoformat(plan["week_start"]) + dt.timedelta(weeks=1)
+    later = ahead or {"status": "referred", "week_start": monday.isoformat(), "timezone": plan["timezone"], "days": []}
+    record = publication(plan, later=[later], previous=previous)
     return {k: v.to_dict() for k, v in record.items()}, ahead
 
 
-def _publish(program: Program, plan: dict[str, Any], pins: dict[str, list] | None = None) -> Program:
+def _publish(program: Program, plan: dict[str, Any], pins: dict[str, list] | None = None,
+             bump: bool = True) -> Program:
     record, ahead = _publication(program, plan)
     return programs().publish(program.token, plan, expected_revision=program.revision, published=record,
-                              next_plan=ahead, pins=pins, fingerprints=fingerprints(plan))
+                              next_plan=ahead, pins=pins, fingerprints=fingerprints(plan), bump=bump)
 
 
 def replan(program: Program, today: dt.date, pins: list[str] | None = None,
@@ -138,8 +152,11 @@ class Outcome:
 
 
 def _entry(program: Program, plan: dict[str, Any], pins: list[str], moves: list[list[str]]) -> dict[str, Any]:
+    published = program.weeks.get(program.monday) or {}
+    # A referral (STOP) or a week that can no longer be planned changes the whole week, with no item changes.
+    differs = any(plan.get(k) != published.get(k) for k in ("status", "pain_status"))
     return {"monday": program.monday, "plan": plan, "revision": program.revision,
-            "pending": bool(plan.get("changes")), "pins": pins, "moves": moves}
+            "pending": bool(plan.get("changes")) or differs, "pins": pins, "moves": moves}
 
 
 def check_in(token: str, entries: list[Any]) -> Outcome:
