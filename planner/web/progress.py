@@ -60,7 +60,8 @@ def chart(weeks: list[dict[str, Any]]) -> dict[str, Any]:
     """SVG geometry: a pair of bars per week (planned, done) against minutes on the left, and the pain of
     each run (during: dots; next morning: squares) against 0–10 on the right."""
     n = max(len(weeks), 1)
-    slot = (WIDTH - LEFT * 2) / n
+    width = min(WIDTH, max(360, LEFT * 2 + 90 * n))   # few weeks: a narrow chart, so its text stays legible
+    slot = (width - LEFT * 2) / n
     top = max([w["planned"] for w in weeks] + [w["done"] for w in weeks] + [30])
     scale = (BOTTOM - TOP) / top
     columns = []
@@ -80,7 +81,7 @@ def chart(weeks: list[dict[str, Any]]) -> dict[str, Any]:
                         "pains": pains, "label": dt.date.fromisoformat(week["monday"]).strftime("%d %b")})
     ticks = [{"value": v, "y": round(BOTTOM - v * scale, 1)} for v in range(0, top + 1, max(30, (top // 4) // 30 * 30))]
     pain_ticks = [{"value": v, "y": _pain_y(v)} for v in (0, 5, 10)]
-    return {"width": WIDTH, "height": HEIGHT, "top": TOP, "bottom": BOTTOM, "left": LEFT, "right": WIDTH - LEFT,
+    return {"width": width, "height": HEIGHT, "top": TOP, "bottom": BOTTOM, "left": LEFT, "right": width - LEFT,
             "columns": columns, "ticks": ticks, "pain_ticks": pain_ticks}
 
 
