@@ -40,11 +40,12 @@ def public_url(endpoint: str, **values: Any) -> str:
 class _ProgramFeed:
     """A program as the feed serves it: the current week and the next, with the publication record."""
 
-    def __init__(self, program: Any) -> None:
+    def __init__(self, program: Any, *, ahead: bool = True) -> None:
         self.saved, self.program = program.saved, program
+        self.later = [program.next_plan] if ahead and program.next_plan else []
         self.revision, self.updated_at, self.plan = program.saved.revision, program.saved.updated_at, program.saved.plan
         self.request, self.token, self.sequences = program.saved.request, program.saved.token, {}
-        record = json.dumps([program.published, (program.next_plan or {}).get("week_start")], sort_keys=True)
+        record = json.dumps([program.published, [p["week_start"] for p in self.later]], sort_keys=True)
         self.version = "program:" + hashlib.sha256(record.encode()).hexdigest()[:16]
 
 
@@ -65,7 +66,7 @@ def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, tag: str) 
         extra: dict[str, Any] = {}
         if program is not None:
             extra = {"published": {k: Published.from_dict(v) for k, v in program.published.items()},
-                     "later": [program.next_plan] if program.next_plan else []}
+                     "later": saved.later}
         cached = build_calendar(
             saved.plan, uid_base=uid_base(saved.token), stamp=saved.updated_at, weeks=weeks,
             sequences=saved.sequences, site_url=None if busy_only else site, busy_only=busy_only,
@@ -119,6 +120,11 @@ def download(token: str) -> Response:
         abort(400, description="weeks: a week planned around pain or a caution answer is for this week only; "
                                "check your pain and plan again next week")
     name = f'attachment; filename="backstride-{saved.plan["week_start"]}.ics"'
+    if raw == "1":   # this week as the program published it: the feed's SEQUENCEs, removed blocks cancelled
+        from planner.web.program import current
+        found = current(saved.token)
+        if found is not None and found.published is not None:
+            saved = _ProgramFeed(found, ahead=False)
     return _serve(saved, token, weeks=int(raw), busy_only=False, headers={"Content-Disposition": name})
 
 
@@ -126,7 +132,7 @@ def _feed(feed_token: str, busy_only: bool) -> Response:
     saved = store().get_by_feed(feed_token[:64])
     if saved is None:
         abort(404)
-    from planner.web.program import current   # the feed follows the program: this week and the next
+    from planner.web.program import current  # the feed follows the program: this week and the next
     found = current(saved.token)
     if found is not None and found.published is not None:
         saved = _ProgramFeed(found)

@@ -8,6 +8,7 @@ new week, or an accepted re-plan.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -85,10 +86,8 @@ def edited(token: str) -> None:
     """After the form edited the saved plan: its week becomes the program's (a new version) and is published."""
     found = programs().load(token)
     if found is not None:
-        try:
+        with contextlib.suppress(PlanChanged):   # a concurrent publication already carries a newer week
             _publish(found, found.saved.plan, pins={"pins": [], "moves": []}, bump=False)
-        except PlanChanged:
-            pass    # a concurrent publication already carries a newer week
 
 
 def _next_week(program: Program, plan: dict[str, Any]) -> dict[str, Any] | None:

@@ -10,10 +10,10 @@ from flask import Blueprint, Response, abort, flash, make_response, redirect, re
 
 from planner.log import LogError, parse_log
 from planner.request import WEEKDAYS, RequestError
-from planner.weekly import Refusal
 from planner.web import program, progress
 from planner.web.limits import solving, writing
 from planner.web.render import context, page_or_fragment, wants_fragment
+from planner.weekly import Refusal
 
 bp = Blueprint("program", __name__)
 PANEL = "_program.html"

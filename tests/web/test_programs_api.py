@@ -191,7 +191,8 @@ def test_a_check_in_that_says_stop_cancels_every_published_event_with_a_higher_s
     app.config["TODAY"] = MONDAY.isoformat()
     shown = client.get(f"/api/v1/programs/{token}").json
     feed = shown["links"]["feed"].split("localhost", 1)[-1]
-    first = {str(e["UID"]): int(e["SEQUENCE"]) for e in icalendar.Calendar.from_ical(client.get(feed).data).walk("VEVENT")}
+    published = icalendar.Calendar.from_ical(client.get(feed).data).walk("VEVENT")
+    first = {str(e["UID"]): int(e["SEQUENCE"]) for e in published}
     assert any(uid.split("@")[0].endswith((MONDAY + dt.timedelta(weeks=1)).isoformat()) for uid in first)
     date, item = _runs(shown["week"])[0]
     answer = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [
@@ -202,6 +203,10 @@ def test_a_check_in_that_says_stop_cancels_every_published_event_with_a_higher_s
     cancelled = {str(e["UID"]): int(e["SEQUENCE"]) for e in events if str(e.get("STATUS")) == "CANCELLED"}
     assert set(cancelled) == set(first), "every event of this week and the next is cancelled"
     assert all(cancelled[uid] > first[uid] for uid in first)
+    download = icalendar.Calendar.from_ical(client.get(f"/p/{token}/week.ics").data).walk("VEVENT")
+    this_week = {uid for uid in first if uid.split("@")[0][-10:] < (MONDAY + dt.timedelta(weeks=1)).isoformat()}
+    assert {str(e["UID"]) for e in download if str(e.get("STATUS")) == "CANCELLED"} >= this_week, \
+        "a re-imported download removes them too"
 
 
 def test_two_clients_checking_in_at_once_lose_no_check_in_and_never_get_a_5xx(app):
