@@ -29,7 +29,8 @@ def view_of(found: Any, message: str | None = None, errors: dict[str, str] | Non
     entry = found.replan if found.replan and found.replan.get("pending") else None
     series = progress.weekly(found.weeks, log)
     return {"program": found, "week": week, "days": progress.checkable(week), "today": today.isoformat(),
-            "checked": progress.checked(log), "told": told, "proposal": entry, "series": series,
+            "checked": progress.checked(log), "told": told,
+            "done_keys": {key for (date, key) in progress.checked(log) if date >= found.monday}, "proposal": entry, "series": series,
             "progress_chart": progress.chart(series), "item_label": progress.item_label,
             "mornings": progress.MORNING, "weekdays": WEEKDAYS, "message": message, "program_errors": errors or {},
             "earlier": sorted((m for m in found.weeks if m < found.monday), reverse=True)}

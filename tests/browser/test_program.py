@@ -17,6 +17,7 @@ from planner.knowledge import example_request
 from planner.web import create_app
 from tests.browser.conftest import ROOT
 from tests.browser.helpers import DESKTOP, PHONE
+from tests.browser.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "docs" / "screenshots"
@@ -99,7 +100,7 @@ def test_without_javascript_the_same_journey_works_with_plain_forms(browser, pro
     _journey(page, base, app, touch=False)
 
 
-def test_screenshots_of_the_program_page_at_phone_and_desktop_size(browser, program_server):
+def test_screenshots_of_the_accessible_program_page_at_phone_and_desktop_size(browser, program_server, axe_source):
     base, app = program_server
     for size, name in ((PHONE, "program-phone.png"), (DESKTOP, "program-desktop.png")):
         token = _start(app)["token"]
@@ -112,6 +113,8 @@ def test_screenshots_of_the_program_page_at_phone_and_desktop_size(browser, prog
         page.locator('[data-checkin="tue-run"] select[name=pain_during]').select_option("6")
         page.locator('[data-checkin="tue-run"]').get_by_role("button", name="Done", exact=True).click()
         expect(page.locator("#proposal")).to_be_visible()
+        found = serious_violations(page, axe_source)
+        assert not found, f"axe on the program page at {size}: {found}"
         png = page.locator("#program").screenshot(animations="disabled")
         SHOTS.mkdir(parents=True, exist_ok=True)
         (SHOTS / name).write_bytes(png)
