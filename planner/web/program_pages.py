@@ -28,9 +28,11 @@ def view_of(found: Any, message: str | None = None, errors: dict[str, str] | Non
     told = program.latest(found)
     entry = found.replan if found.replan and found.replan.get("pending") else None
     series = progress.weekly(found.weeks, log)
+    done_keys = {key for (date, key) in progress.checked(log) if date >= found.monday}
+    common, changes = progress.explained((entry or {}).get("plan", {}).get("changes") or [], done_keys)
     return {"program": found, "week": week, "days": progress.checkable(week), "today": today.isoformat(),
             "checked": progress.checked(log), "told": told,
-            "done_keys": {key for (date, key) in progress.checked(log) if date >= found.monday}, "proposal": entry, "series": series,
+            "common_reasons": common, "changes": changes, "proposal": entry, "series": series,
             "progress_chart": progress.chart(series), "item_label": progress.item_label,
             "mornings": progress.MORNING, "weekdays": WEEKDAYS, "message": message, "program_errors": errors or {},
             "earlier": sorted((m for m in found.weeks if m < found.monday), reverse=True)}

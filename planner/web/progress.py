@@ -87,3 +87,14 @@ def chart(weeks: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _pain_y(pain: int | None) -> float:
     return round(BOTTOM - (pain or 0) * (BOTTOM - TOP) / 10, 1)
+
+
+def explained(changes: list[dict[str, Any]], done: set[str]) -> tuple[list[str], list[dict[str, Any]]]:
+    """A re-plan's changes for the page: the reasons most of them share said once (first list), each change
+    with only its own reason; changes to items already checked in are left out (they happened as logged)."""
+    shown = [c for c in changes if c["key"] not in done]
+    counts: dict[str, int] = {}
+    for change in shown:
+        counts[change["reason"]] = counts.get(change["reason"], 0) + 1
+    common = [r for r, n in counts.items() if n >= 3]
+    return common, [{**c, "reason": None if c["reason"] in common else c["reason"]} for c in shown]
