@@ -120,3 +120,28 @@ def test_saved_plans_from_before_programs_migrate_to_programs_with_an_empty_log(
     with Store(db_url) as store:
         program = Programs(store).load(saved.token)
         assert program.weeks == {"2026-11-30": WEEK} and program.checkins == []
+
+
+def test_two_accepts_racing_from_one_revision_publish_exactly_one(store):
+    saved = store.save({}, WEEK, {})
+    programs = Programs(store)
+    programs.load(saved.token)
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def accept(status: str) -> None:
+        start.wait()
+        try:
+            programs.publish(saved.token, {**WEEK, "status": status}, expected_revision=saved.revision,
+                             published={}, next_plan=None)
+            outcomes.append("published")
+        except PlanChanged:
+            outcomes.append("stale")
+
+    threads = [threading.Thread(target=accept, args=(s,)) for s in ("feasible", "optimal")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["published", "stale"]
+    assert programs.load(saved.token).revision == saved.revision + 1
