@@ -172,3 +172,14 @@ def test_a_new_week_is_planned_on_its_first_visit_and_the_last_one_stays_readabl
     earlier = client.get(f"/p/{token}/weeks/{MONDAY.isoformat()}")
     assert earlier.status_code == 200 and "earlier week" in earlier.get_data(as_text=True)
     assert client.get(f"/p/{token}/weeks/2020-01-06").status_code == 404
+
+
+def test_a_check_in_that_says_stop_proposes_the_referral_in_words(client, started):
+    token = started["token"]
+    data = {**_run_checkin(_csrf(_page(client, token)), 8), "next_morning": "persists"}
+    client.post(f"/p/{token}/checkin", data=data)
+    panel = _panel(_page(client, token))
+    referral = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [
+        {"date": MONDAY.isoformat(), "item": "mon-run", "status": "done", "minutes": 30, "pain_during": 8,
+         "next_morning": "persists"}]}).json["week"]["referral"]
+    assert referral["title"] in panel and "Accept" in panel
