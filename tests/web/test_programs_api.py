@@ -1,5 +1,6 @@
 """The programs API (Contract 6): start, read, check in, read a week; an 8-week journey through it, with the
-feed after every step; and two clients checking in on one program at once."""
+feed after every step (its re-plans move and change events, ~28 SEQUENCE rises, but remove none: the STOP
+test below is the one where published events are cancelled); and two clients checking in on one program."""
 
 from __future__ import annotations
 
