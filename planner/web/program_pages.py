@@ -135,9 +135,10 @@ def pin_or_move(token: str, key: str) -> Response:
 
 @bp.get("/p/<token>/weeks/<monday>")
 def week(token: str, monday: str) -> Response:
-    """An earlier (or the current) week of the program, as it was last published; read only."""
+    """An earlier (or the current) week of the program as last published, or next week as planned ahead."""
     found = _load(token)
-    if monday not in found.weeks:
+    ahead = found.next_plan if found.next_plan and found.next_plan["week_start"] == monday else None
+    if monday not in found.weeks and ahead is None:
         abort(404)
-    return page_or_fragment("content", template="program_week.html", plan=found.weeks[monday], saved=found.saved,
-                            monday=monday, current=monday == found.monday)
+    return page_or_fragment("content", template="program_week.html", plan=ahead or found.weeks[monday],
+                            saved=found.saved, monday=monday, current=monday == found.monday, ahead=bool(ahead))

@@ -183,3 +183,11 @@ def test_a_check_in_that_says_stop_proposes_the_referral_in_words(client, starte
         {"date": MONDAY.isoformat(), "item": "mon-run", "status": "done", "minutes": 30, "pain_during": 8,
          "next_morning": "persists"}]}).json["week"]["referral"]
     assert referral["title"] in panel and "Accept" in panel
+
+
+def test_next_week_planned_ahead_is_readable_before_monday(client, started):
+    token = started["token"]
+    nxt = (MONDAY + dt.timedelta(weeks=1)).isoformat()
+    assert f"/p/{token}/weeks/{nxt}" in _page(client, token)
+    ahead = client.get(f"/p/{token}/weeks/{nxt}")
+    assert ahead.status_code == 200 and "planned ahead" in ahead.get_data(as_text=True)
