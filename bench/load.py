@@ -17,6 +17,9 @@ saves one plan (warm-up, not counted). Then each user loops, picking by weight:
     POST /save                   solve and store (303, not followed)
     GET  /p/<token>/week.ics     a 4-week calendar of one of the user's saved plans
     GET  /static/app.css         the baseline: no app code beyond static file serving
+    POST /p/<token>/checkin      a check-in on an item of one of the user's saved weeks (saved for this week,
+                                 so its first days are past) as the program page's htmx sends it: stored, the
+                                 week re-planned from the whole log, the proposal kept (the panel fragment)
 
 Users wait `--think` seconds between requests (default 0: closed loop, the server is kept saturated).
 Prints requests/s, per-endpoint count, p50/p95/p99 ms and errors (non-2xx/3xx or exceptions), solved
@@ -24,7 +27,8 @@ plans/s (POST /plan + API), the peak RSS (VmHWM) of each server process, the pla
 ratio, the machine load before/after and where the CPU went (the server, this load generator, the rest of
 the machine: other work disturbs the figures on a small machine), and each worker's CPU share (keep-alive
 connections stay with the process that accepted them, so one process can end up with most users).
-Targets: plan solve p99 <= 100 ms, >= 50 solved plans/s, RSS <= 200 MB per worker, 0 errors.
+Targets: plan solve p99 <= 100 ms, >= 50 solved plans/s, RSS <= 200 MB per worker, 0 errors, and a check-in's
+p99 at most twice the plan solve p99 of the same run.
 
 A request that fails before any byte of its answer on a reused keep-alive connection (the server closed
 it: keep-alive timeout, worker recycled by max_requests) is retried once on a fresh connection, as
@@ -67,7 +71,9 @@ ENDPOINTS = {  # name -> weight in the mix
     "POST /save": 10,
     "GET /p/<t>/week.ics": 10,
     "GET /static/app.css": 10,
+    "POST /p/<t>/checkin": 10,
 }
+CHECKIN = "POST /p/<t>/checkin"
 SOLVES = ("POST /plan", "POST /api/v1/plans")
 TARGET_P99_MS, TARGET_SOLVES_PER_S, TARGET_RSS_MB = 100.0, 50.0, 200.0
 RETRYABLE = (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, ConnectionAbortedError)
@@ -307,6 +313,7 @@ class User(threading.Thread):
         self.mix, self.htmx = mix, htmx
         self.form: list[tuple[str, str]] = []
         self.tokens: list[str] = []
+        self.checkable: list[tuple[str, str, str, bool]] = []   # (token, date, item key, is a run)
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.error_samples: list[str] = []
@@ -325,10 +332,15 @@ class User(threading.Thread):
             "avail_sat_minutes": str(rng.randrange(25, 46)),
             "pain_during_run": str(rng.randrange(0, 5)),
             "pain_at_rest": str(rng.randrange(0, 3)),
-            "wake_time": rng.choice(["06:00", "06:30", "07:00"]),
+            # before the earliest warm-up (a 06:30 run starts its warm-up at 06:22): a later wake time is refused
+            "wake_time": rng.choice(["05:30", "06:00", "06:15"]),
         }
         if green:
-            changes.update(pain_during_run=str(rng.randrange(0, 4)), pain_next_morning="usual")
+            # a saved week must plan: wake before the earliest run's warm-up (06:30 - 8 min)
+            changes.update(pain_during_run=str(rng.randrange(0, 4)), pain_next_morning="usual", wake_time="06:00")
+            # this week's Monday: the week's first days are past, so its program takes check-ins
+            today = time.localtime()
+            changes["week_start"] = time.strftime("%Y-%m-%d", time.localtime(time.time() - today.tm_wday * 86400))
         for name, value in self.form:
             fields.append((name, changes.get(name, value)))
         return urllib.parse.urlencode(fields).encode()
@@ -353,6 +365,12 @@ class User(threading.Thread):
             raise HttpError(f"POST /save answered {status} (Location {location!r})")
         token = location.rsplit("/", 1)[1]
         self.tokens.append(token)
+        status, _, body = self.client.request("GET", f"/api/v1/programs/{token}")
+        if status == 200:
+            today = time.strftime("%Y-%m-%d")
+            self.checkable += [(token, day["date"], item["key"], item["kind"] == "run")
+                               for day in json.loads(body)["week"]["days"] if day["date"] <= today
+                               for item in day["items"] if item["kind"] not in ("warm_up", "cool_down")]
         return token
 
     def one(self, endpoint: str) -> None:
@@ -376,10 +394,28 @@ class User(threading.Thread):
             status, _, body = c.request("GET", f"/p/{self.rng.choice(self.tokens)}/week.ics?weeks=4")
             if status != 200 or not body.startswith(b"BEGIN:VCALENDAR"):
                 raise HttpError(f"answered {status}")
+        elif endpoint == CHECKIN:
+            self.check_in()
         elif endpoint == "GET /static/app.css":
             status, _, _ = c.request("GET", "/static/app.css")
             if status != 200:
                 raise HttpError(f"answered {status}")
+
+    def check_in(self) -> None:
+        """One tap on the program page: an item done (a run with its minutes and a low pain) or skipped."""
+        if not self.checkable:
+            raise HttpError("no saved week with a day up to today to check in")
+        token, date, key, run = self.rng.choice(self.checkable)
+        csrf = dict(self.form)["csrf_token"]
+        fields = {"csrf_token": csrf, "date": date, "item": key, "status": self.rng.choice(["done", "done", "skipped"])}
+        if run and fields["status"] == "done":
+            fields.update(minutes=str(self.rng.randrange(20, 41)), pain_during=str(self.rng.randrange(0, 3)),
+                          next_morning="usual")
+        headers = {**FORM_HEADERS, "HX-Request": "true", "HX-Target": "program"}
+        status, _, body = self.client.request("POST", f"/p/{token}/checkin", urllib.parse.urlencode(fields).encode(),
+                                              headers)
+        if status != 200 or b'id="program"' not in body:
+            raise HttpError(f"answered {status}")
 
     # the loop -----------------------------------------------------------------------------------------
 
@@ -455,7 +491,8 @@ def cpu_per_plan(examples: list[dict[str, Any]], count: int = 200) -> float:
 def run(users: int, duration: float, think: float, mix: dict[str, int] | None = None,
         server_env: dict[str, str] | None = None, htmx: bool = True,
         server_command: str | None = None) -> dict[str, Any]:
-    examples = [json.loads(p.read_text()) for p in sorted(EXAMPLES.glob("*.json"))]
+    # requests only: the examples folder also holds logs (Contract 5) and the requests they go with
+    examples = [json.loads(p.read_text()) for p in sorted(EXAMPLES.glob("*.json")) if not p.name.startswith("log-")]
     plan_cpu_s = cpu_per_plan(examples)
     mix = mix or ENDPOINTS
     load_before = os.getloadavg()
@@ -526,6 +563,7 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
     worker_cores = {str(pid): (ticks - ticks_at_start.get(pid, 0)) / ticks_per_s / window
                     for pid, ticks in sorted(watch.ticks.items())}
     plan_p99 = rows.get("POST /plan", {}).get("p99_ms", math.nan)
+    checkin_p99 = rows.get(CHECKIN, {}).get("p99_ms", math.nan)
     static_p99 = rows.get("GET /static/app.css", {}).get("p99_ms", math.nan)
     result = {
         "users": users, "duration_s": round(elapsed, 2), "think_s": think, "mix": mix, "htmx_plan": htmx,
@@ -542,6 +580,7 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
         "worker_cpu_cores": worker_cores,
         "server_cpu_ms_per_request": (server1 - server0) / ticks_per_s * 1000 / total if total else math.nan,
         "plan_p99_over_static_p99": plan_p99 / static_p99 if static_p99 else math.nan,
+        "checkin_p99_over_plan_p99": checkin_p99 / plan_p99 if plan_p99 else math.nan,
         "in_process_cpu_ms_per_plan": plan_cpu_s * 1000,
         # the share of the solver's ceiling the server reached: 1.0 = HTTP, rendering and logging cost nothing
         "solves_per_s_over_ceiling": solved / elapsed / (cores / plan_cpu_s),
@@ -557,6 +596,8 @@ def run(users: int, duration: float, think: float, mix: dict[str, int] | None = 
         f"peak RSS per worker <= {TARGET_RSS_MB:g} MB": rss_max <= TARGET_RSS_MB,
         "0 errors": result["errors"] == 0 and not hung,
     }
+    if CHECKIN in rows:
+        result["targets"]["check-in p99 <= 2 x plan solve p99"] = checkin_p99 <= 2 * plan_p99
     return result
 
 
@@ -576,7 +617,8 @@ def print_table(r: dict[str, Any]) -> None:
     print(f"{'all':<22}{r['requests']:>8}{r['requests_per_s']:>8.1f}{o['p50_ms']:>9.1f}{o['p95_ms']:>9.1f}"
           f"{o['p99_ms']:>9.1f}{r['errors']:>8}")
     print()
-    print(f"plan solve p99 / static p99: {r['plan_p99_over_static_p99']:.2f}")
+    print(f"plan solve p99 / static p99: {r['plan_p99_over_static_p99']:.2f}   "
+          f"check-in p99 / plan solve p99: {r['checkin_p99_over_plan_p99']:.2f}")
     ceiling = r["solved_plans_per_s"] / r["solves_per_s_over_ceiling"]
     print(f"in-process CPU per plan: {r['in_process_cpu_ms_per_plan']:.1f} ms -> ceiling {ceiling:.1f} solves/s on "
           f"{r['cpu_cores_busy']['cores']} cores; solved {r['solved_plans_per_s']:.1f}/s = "

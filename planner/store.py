@@ -77,6 +77,44 @@ rate_hits = sa.Table(
     sa.Column("hits", sa.Integer, nullable=False),
     sa.Column("expires_at", sa.Float, nullable=False),  # Unix seconds when this window ends
 )
+# Programs (planner.program_store): a saved plan goes on week after week. Rows die with their saved plan.
+
+
+def _plan_id(**kw) -> sa.Column:
+    return sa.Column("plan_id", sa.Integer, sa.ForeignKey("saved_plans.id", ondelete="CASCADE"), **kw)
+
+
+program_weeks = sa.Table(   # one row per published version of a week: the first plan, then each accepted re-plan
+    "program_weeks",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _plan_id(nullable=False),
+    sa.Column("monday", sa.String(10), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("plan_json", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("plan_id", "monday", "version", name="uq_program_weeks_plan_id"),
+    sa.Index("ix_program_weeks_plan_id", "plan_id"),
+)
+checkins = sa.Table(   # insert only: two racing check-ins are two rows, and every re-plan reads them all
+    "checkins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    _plan_id(nullable=False),
+    sa.Column("checkin_json", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_checkins_plan_id", "plan_id"),
+)
+programs = sa.Table(   # per program: the calendar's publication record, next week ahead, the latest re-plan
+    "programs",
+    metadata,
+    _plan_id(primary_key=True),
+    sa.Column("published_json", sa.Text, nullable=True),   # stem -> Published.to_dict()
+    sa.Column("next_json", sa.Text, nullable=True),        # next week, planned from the expected progression
+    sa.Column("pins_json", sa.Text, nullable=False),       # {"pins": [...], "moves": [[key, day], ...]}
+    sa.Column("replan_json", sa.Text, nullable=True),      # the latest re-plan (a pending proposal or not)
+    sa.Column("replan_upto", sa.Integer, nullable=False),  # the last check-in id that re-plan has seen
+)
 _HIT = sa.text(  # one statement, atomic on SQLite and PostgreSQL alike: a fresh window or one more hit
     "INSERT INTO rate_hits (key, hits, expires_at) VALUES (:key, :amount, :expires) "
     "ON CONFLICT (key) DO UPDATE SET "

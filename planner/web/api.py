@@ -46,5 +46,11 @@ def openapi() -> Response:
     """The OpenAPI 3.1 document, generated from the request and plan models (once per worker)."""
     ext = current_app.extensions
     if "backstride.openapi" not in ext:
-        ext["backstride.openapi"] = contract.stated(openapi_document(__version__), service.knowledge().vocabulary)
+        from planner.web.programs_api import openapi_paths
+        document = contract.stated(openapi_document(__version__), service.knowledge().vocabulary)
+        paths, schemas = openapi_paths()
+        document["paths"].update(paths)
+        document["components"]["schemas"].update({k: v for k, v in schemas.items()
+                                                  if k not in document["components"]["schemas"]})
+        ext["backstride.openapi"] = document
     return jsonify(ext["backstride.openapi"])

@@ -135,11 +135,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     render.register(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(__import__("planner.web.program_pages", fromlist=["bp"]).bp)  # check-ins, re-plans
     app.register_blueprint(__import__("planner.web.library", fromlist=["bp"]).bp)  # the public exercise library
     app.register_blueprint(feed.bp)
     limits.limit_view(app, "feed.download", limits.calendar)
     csrf.exempt(api.bp)  # JSON API: no cookies, no session, so no cross-site request to forge
     app.register_blueprint(api.bp)
+    from planner.web import programs_api
+    csrf.exempt(programs_api.bp)
+    app.register_blueprint(programs_api.bp)
     errors.register(app)
     return app
 

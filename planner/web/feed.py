@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import threading
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from planner.ical import FORMAT, build_calendar, repeatable
+from planner.ical import FORMAT, Published, build_calendar, repeatable
 from planner.web.storage import store
 
 bp = Blueprint("feed", __name__)
@@ -36,10 +37,22 @@ def public_url(endpoint: str, **values: Any) -> str:
     return base.rstrip("/") + path if base else url_for(endpoint, _external=True, **values)
 
 
+class _ProgramFeed:
+    """A program as the feed serves it: the current week and the next, with the publication record."""
+
+    def __init__(self, program: Any, *, ahead: bool = True) -> None:
+        self.saved, self.program = program.saved, program
+        self.later = [program.next_plan] if ahead and program.next_plan else []
+        self.revision, self.updated_at, self.plan = program.saved.revision, program.saved.updated_at, program.saved.plan
+        self.request, self.token, self.sequences = program.saved.request, program.saved.token, {}
+        record = json.dumps([program.published, [p["week_start"] for p in self.later]], sort_keys=True)
+        self.version = "program:" + hashlib.sha256(record.encode()).hexdigest()[:16]
+
+
 def etag_of(saved: Any, token: str, *, weeks: int, busy_only: bool) -> str:
     """The entity tag of one calendar body (unquoted): a hash of everything that body depends on."""
     parts = (FORMAT, str(saved.revision), token, "busy" if busy_only else "full", str(weeks),
-             current_app.config.get("PUBLIC_URL") or "")
+             current_app.config.get("PUBLIC_URL") or "", getattr(saved, "version", "saved"))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
 
 
@@ -49,10 +62,15 @@ def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, tag: str) 
     cached = _CACHE.get(tag)
     if cached is None:
         site = current_app.config.get("PUBLIC_URL")
+        program = getattr(saved, "program", None)
+        extra: dict[str, Any] = {}
+        if program is not None:
+            extra = {"published": {k: Published.from_dict(v) for k, v in program.published.items()},
+                     "later": saved.later}
         cached = build_calendar(
             saved.plan, uid_base=uid_base(saved.token), stamp=saved.updated_at, weeks=weeks,
             sequences=saved.sequences, site_url=None if busy_only else site, busy_only=busy_only,
-            reminder_minutes=None if busy_only else saved.request.get("reminder_minutes"))
+            reminder_minutes=None if busy_only else saved.request.get("reminder_minutes"), **extra)
         with _CACHE_LOCK:
             while _CACHE and (len(_CACHE) >= _CACHE_SIZE or sum(map(len, _CACHE.values())) + len(cached)
                               > _CACHE_BYTES):
@@ -102,6 +120,11 @@ def download(token: str) -> Response:
         abort(400, description="weeks: a week planned around pain or a caution answer is for this week only; "
                                "check your pain and plan again next week")
     name = f'attachment; filename="backstride-{saved.plan["week_start"]}.ics"'
+    if raw == "1":   # this week as the program published it: the feed's SEQUENCEs, removed blocks cancelled
+        from planner.web.program import current
+        found = current(saved.token)
+        if found is not None and found.published is not None:
+            saved = _ProgramFeed(found, ahead=False)
     return _serve(saved, token, weeks=int(raw), busy_only=False, headers={"Content-Disposition": name})
 
 
@@ -109,6 +132,10 @@ def _feed(feed_token: str, busy_only: bool) -> Response:
     saved = store().get_by_feed(feed_token[:64])
     if saved is None:
         abort(404)
+    from planner.web.program import current  # the feed follows the program: this week and the next
+    found = current(saved.token)
+    if found is not None and found.published is not None:
+        saved = _ProgramFeed(found)
     return _serve(saved, feed_token, weeks=1, busy_only=busy_only,
                   headers={"Cache-Control": FEED_CACHE_CONTROL,
                            "Content-Disposition": 'inline; filename="backstride.ics"'})

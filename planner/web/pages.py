@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 
 from planner.store import PlanChanged
-from planner.web import forms, service
+from planner.web import forms, program, program_pages, service
 from planner.web.conflict import conflict_rows, etag_of, expected_revision
 from planner.web.limits import solving, writing
 from planner.web.render import page_or_fragment
@@ -104,9 +104,11 @@ def _load(token: str):
 @bp.get("/p/<token>")
 def saved(token: str) -> Response:
     """A saved plan: its week, the form to edit it, calendar links, delete."""
-    item = _load(token)
+    _load(token)
+    found = program.current(token)     # the first visit of a new week plans it from the log
+    item = found.saved
     response = page_or_fragment("planner", values=forms.form_from_request(item.request), plan=item.plan,
-                                saved=item)
+                                saved=item, pv=program_pages.view_of(found))
     response.headers["ETag"] = etag_of(item)  # a script may send it back as If-Match with its edit
     return response
 
@@ -130,6 +132,7 @@ def update(token: str) -> Response:
         return refusal
     try:
         store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan), expected_revision=expected)
+        program.edited(token)   # the edited week is the program's week now, and its calendar follows
     except PlanChanged as changed:  # saved by someone else between our read and our write
         return _conflict(changed.current, out, status)
     flash("Your changes are saved; subscribed calendars pick them up at their next refresh.")

@@ -203,12 +203,15 @@ def test_a_name_with_markup_and_ical_specials_stays_one_escaped_value_in_the_ics
 
 
 def test_the_feeds_carry_the_name_escaped_and_the_busy_feed_not_at_all(client, saved_with_payload):
+    # a program's feed holds this week and the next, planned ahead
+    ahead = client.get(f"/api/v1/programs/{saved_with_payload['token']}").json["next_week"]
+    events = saved_with_payload["items"] + sum(len(day["blocks"]) for day in ahead["days"])
     feed = client.get(f"/f/{saved_with_payload['feed']}.ics")
     assert feed.status_code == 200
-    check_calendar(feed.data, saved_with_payload["items"], ICS_NAME)
+    check_calendar(feed.data, events, ICS_NAME)
     busy = client.get(f"/f/{saved_with_payload['feed']}/busy.ics")
     assert busy.status_code == 200
-    check_calendar(busy.data, saved_with_payload["items"], "Training")
+    check_calendar(busy.data, events, "Training")
     assert b"alert" not in busy.data and b"SUMMARY:x" not in busy.data
 
 

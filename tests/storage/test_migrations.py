@@ -24,7 +24,7 @@ def test_migrating_an_empty_database_gives_the_schema_of_the_model(db_url, raw):
     with raw.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
-        assert context.get_current_revision() == "0002"
+        assert context.get_current_revision() == "0003"
 
 
 def test_the_migrations_go_down_to_nothing_and_back_up(db_url, raw):
