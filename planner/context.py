@@ -43,6 +43,7 @@ class Reference:
     pins: frozenset[str] = frozenset()
     moves: dict[str, str] = field(default_factory=dict)    # key -> weekday
     weigh_changes: bool = True                             # the minimal-change penalties (re-planning)
+    checked_today: frozenset[str] = frozenset()            # today's items already checked in: they stay too
 
     def key_of(self, d: int, kind: str) -> str:
         return f"{WEEKDAYS[d]}-{kind}"
@@ -59,7 +60,8 @@ class Boundary:
 
 
 def reference_of(published: dict[str, Any], week_start: dt.date, today: dt.date | None,
-                 pins: tuple[str, ...], moves: tuple[tuple[str, str], ...], weigh_changes: bool = True) -> Reference:
+                 pins: tuple[str, ...], moves: tuple[tuple[str, str], ...], weigh_changes: bool = True,
+                 log: Log | None = None) -> Reference:
     """The reduced published week; `today` inside the week freezes the days before it."""
     days = days_from_dict(published.get("days") or [])
     frozen = 0 if today is None else max(0, min(7, (today - week_start).days))
@@ -73,7 +75,8 @@ def reference_of(published: dict[str, Any], week_start: dt.date, today: dt.date 
             elif item.kind == "run":
                 runs[day.weekday] = item.minutes
                 kinds[day.weekday] = item.run_kind or "easy"
-    return Reference(days, frozen, sessions, runs, kinds, frozenset(pins), dict(moves), weigh_changes)
+    today_done = frozenset(c.item for c in (log.effective() if log else ()) if c.date == today)
+    return Reference(days, frozen, sessions, runs, kinds, frozenset(pins), dict(moves), weigh_changes, today_done)
 
 
 def boundary_of(before: dict[str, Any], catalogue: Catalogue, zone: ZoneInfo) -> Boundary:

@@ -156,7 +156,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
     reference = None
     if ctx.published is not None:
         reference = reference_of(ctx.published, request.week_start, ctx.today, ctx.pins, ctx.moves,
-                                 ctx.minimal_change)
+                                 ctx.minimal_change, ctx.log)
         request = moved_request(request, reference)
     boundary = boundary_of(ctx.before, knowledge.catalogue, zone(request.timezone)) if ctx.before else None
     step = step_of(ctx.log, request.week_start, rules) if reference is None else None

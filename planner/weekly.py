@@ -91,7 +91,7 @@ def frozen_parts(reference: Reference, request: PlanRequest, catalogue: Catalogu
     fixed: dict[tuple[int, str], tuple[Exercise, ...]] = {}
     for (d, kind), ids in reference.sessions.items():
         key = reference.key_of(d, kind)
-        if d < reference.frozen or key in reference.pins:
+        if d < reference.frozen or key in reference.pins or key in reference.checked_today:
             try:
                 fixed[d, kind] = tuple(catalogue.get(i) for i in ids)
             except KeyError:
@@ -100,12 +100,15 @@ def frozen_parts(reference: Reference, request: PlanRequest, catalogue: Catalogu
     for lim in limits:
         d = WEEKDAYS.index(lim.day)
         was = reference.runs.get(lim.day)
-        keep = was is not None and (d < reference.frozen or f"{lim.day}-run" in reference.pins)
+        key = f"{lim.day}-run"
+        keep = was is not None and (d < reference.frozen or key in reference.pins or key in reference.checked_today)
         if keep and lim.dropped is None:
-            if f"{lim.day}-run" in reference.pins and d >= reference.frozen and was > lim.max_minutes:
+            if key in reference.pins and key not in reference.checked_today and d >= reference.frozen \
+                    and was > lim.max_minutes:
                 raise Refusal(f"{DAY_NAMES[lim.day]}'s run cannot stay at {was} min: "
                               + (lim.reasons[-1] if lim.reasons else f"at most {lim.max_minutes} min now."))
-            kind = reference.run_kinds.get(lim.day, lim.kind) if d < reference.frozen else lim.kind
+            done = d < reference.frozen or key in reference.checked_today
+            kind = reference.run_kinds.get(lim.day, lim.kind) if done else lim.kind
             lim = RunLimit(lim.day, lim.requested_kind, kind, lim.requested_minutes, was, lim.reasons,
                            lim.rules, None, True, lim.intervals, lim.exact_minutes)
         out.append(lim)

@@ -184,3 +184,19 @@ def test_an_allowed_move_changes_at_most_what_the_rules_force():
     assert any(c["change"] == "moved" and c["key"] == f"{target}-core" for c in moved["changes"])
     assert model_changes(published, moved, 0) <= model_changes(published, fresh, 0)
     assert f"{target}-core" in {i["key"] for d in moved["days"] for i in d["items"]}
+
+
+def test_a_run_checked_in_today_stays_as_it_was_run_while_the_rest_of_the_week_is_cut():
+    request, published = base_week()
+    today = dt.date(2026, 12, 1)       # Tuesday: the easy run was done this morning, with pain 6
+    run = next(i for d in published["days"] for i in d["items"] if i["key"] == "tue-run")
+    log = parse_log({"checkins": [{"date": "2026-12-01", "item": "tue-run", "status": "done",
+                                   "minutes": run["minutes"], "pain_during": 6, "next_morning": "usual"}]},
+                    today=today)
+    replan = make_plan(request, default_knowledge(), PlanContext(log=log, today=today, published=published)).to_dict()
+    now = next(i for d in replan["days"] for i in d["items"] if i["key"] == "tue-run")
+    assert replan["pain_status"] == "RED"
+    assert (now["minutes"], now["run_kind"]) == (run["minutes"], run["run_kind"])
+    assert not any(c["key"] == "tue-run" for c in replan["changes"])
+    assert any(c["key"] in ("thu-run", "sun-run") and c["change"] in ("shortened", "removed")
+               for c in replan["changes"])
