@@ -10,15 +10,12 @@ from planner import __version__
 from planner.plan_schema import openapi_document
 from planner.request import RequestError
 from planner.web import contract, service
+from planner.web.json_errors import error
 from planner.web.limits import solving
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def error(status: int, message: str, fields: dict[str, str] | None = None) -> Response:
-    response = jsonify({"error": message, "fields": fields or {}})
-    response.status_code = status
-    return response
 
 
 @bp.post("/plans")

@@ -17,8 +17,8 @@ from pydantic.json_schema import models_json_schema
 from planner.log import Log
 from planner.request import RequestError
 from planner.web import program, service
-from planner.web.api import error
 from planner.web.feed import public_url
+from planner.web.json_errors import error
 from planner.web.limits import solving, writing
 from planner.web.storage import fingerprints, store
 
