@@ -7,6 +7,7 @@ here). Without it the browser tests fail with that hint: a skip would hide a mis
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 from collections.abc import Iterator
@@ -30,6 +31,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/b.db", "SECRET_KEY": "test", "RATE_LIMIT": "10000/minute",
                       "WRITE_LIMIT": "10000/minute", "CALENDAR_LIMIT": "10000/minute",
                       "QUIET_LOGS": True, "SESSION_COOKIE_SECURE": False})
+    with serving(app) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1:<free port> from a background thread until the block ends; then close its store."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="backstride-live-server", daemon=True)
     thread.start()

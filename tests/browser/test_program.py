@@ -4,18 +4,16 @@ without JavaScript. Takes the program page's screenshots (docs/screenshots/progr
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import icalendar
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from planner.knowledge import example_request
 from planner.web import create_app
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, serving
 from tests.browser.helpers import DESKTOP, PHONE
 from tests.browser.test_accessibility import serious_violations
 
@@ -31,18 +29,8 @@ def program_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[s
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/p.db", "SECRET_KEY": "test", "RATE_LIMIT": "10000/minute",
                       "WRITE_LIMIT": "10000/minute", "CALENDAR_LIMIT": "10000/minute", "QUIET_LOGS": True,
                       "SESSION_COOKIE_SECURE": False, "TODAY": TUESDAY})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", app
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        store = app.extensions.get("backstride.store")
-        if store is not None:
-            store.close()
+    with serving(app) as url:
+        yield url, app
 
 
 def _start(app) -> dict[str, Any]:
