@@ -67,6 +67,8 @@ def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, tag: str) 
         if program is not None:
             extra = {"published": {k: Published.from_dict(v) for k, v in program.published.items()},
                      "later": saved.later}
+        elif weeks > 1:     # weeks ahead planned from the expected progression, not this week copied
+            extra, weeks = {"later": _ahead(saved.request, weeks)}, 1
         cached = build_calendar(
             saved.plan, uid_base=uid_base(saved.token), stamp=saved.updated_at, weeks=weeks,
             sequences=saved.sequences, site_url=None if busy_only else site, busy_only=busy_only,
@@ -77,6 +79,22 @@ def _calendar(saved: Any, token: str, *, weeks: int, busy_only: bool, tag: str) 
                 _CACHE.pop(next(iter(_CACHE)))   # oldest first
             _CACHE[tag] = cached
     return cached
+
+
+def _ahead(raw_request: dict[str, Any], weeks: int) -> list[dict[str, Any]]:
+    """The weeks after the saved one, each planned from the week before as if it went as planned (cached with
+    the body: once per revision and worker)."""
+    from planner.progression import plan_ahead
+    from planner.request import parse_request
+    from planner.web.service import knowledge
+    known = knowledge()
+    plans = plan_ahead(parse_request(raw_request, known.vocabulary), known, weeks)[1:]
+    out = []
+    for plan in plans:
+        if not plan.has_week:
+            break           # a week the expected progression cannot plan ends the export there
+        out.append(plan.to_dict())
+    return out
 
 
 _CACHE: dict[str, bytes] = {}
@@ -109,7 +127,7 @@ def _serve(saved: Any, token: str, *, weeks: int, busy_only: bool, headers: dict
 
 @bp.get("/p/<token>/week.ics")
 def download(token: str) -> Response:
-    """The week (or N repeated weeks) as an .ics file to import once."""
+    """The week (or N weeks, each planned from the one before) as an .ics file to import once."""
     saved = store().get(token[:64])
     if saved is None:
         abort(404)

@@ -129,3 +129,15 @@ def test_a_week_planned_around_pain_is_exported_for_that_week_only(client, examp
     response = client.get(f"{link}/week.ics?weeks=2")
     assert response.status_code == 400 and "plan again next week" in response.get_data(as_text=True)
     assert client.get(f"{link}/week.ics?weeks=1").status_code == 200
+
+
+def test_a_several_week_download_plans_each_week_from_the_one_before_instead_of_copying_it(client, example_form):
+    form = green(example_form)
+    form["history_last_week"] = "0"               # back from a week off: the return-to-run ladder from the walk
+    link = saved_link(client, form)
+    body = client.get(f"{link}/week.ics?weeks=3").data
+    text = icalendar.Calendar.from_ical(body)
+    runs = sorted((e.decoded("dtstart"), str(e.get("description"))) for e in text.walk("VEVENT")
+                  if "run" in str(e.get("summary")).lower() or "walk" in str(e.get("summary")).lower())
+    described = " ".join(d for _, d in runs).replace("\n", " ")
+    assert "ladder L0" in described and "ladder L1" in described, described[:400]
