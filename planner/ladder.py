@@ -60,6 +60,7 @@ class _Climb:
     greens: int = 0
     graduated_on: dt.date | None = None
     steps: list[str] = field(default_factory=list)
+    climbed_week: dt.date | None = None     # the Monday of the week the runner last went up a level
 
 
 def equivalent_level(minutes: int, data: LadderData) -> int:
@@ -157,6 +158,10 @@ def _step(climb: _Climb, run: Checkin, status: str, label: str, data: LadderData
         climb.steps.append(f"{label} — partly done: stay at {here}.")
     elif climb.graduated_on:
         climb.steps.append(f"{label} — easy running.")
+    elif climb.climbed_week == monday_of(run.date):
+        # the week was planned at the level before: its later sessions were done at that level's shape, so
+        # they count from next week on — one level a week at most, and no level is skipped
+        climb.steps.append(f"{label} — done at last level's shape this week: counts from next week.")
     elif climb.greens + 1 < prog.greens_to_level_up:
         climb.greens += 1
         climb.steps.append(f"{label} — {climb.greens} of {prog.greens_to_level_up} at {here}.")
@@ -165,6 +170,7 @@ def _step(climb: _Climb, run: Checkin, status: str, label: str, data: LadderData
         climb.steps.append(f"{label} — ladder done: back to easy running.")
     else:
         climb.greens, climb.level = 0, climb.level + 1
+        climb.climbed_week = monday_of(run.date)
         climb.steps.append(f"{label} — up to {data.level[climb.level].id}.")
 
 
