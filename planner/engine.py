@@ -320,7 +320,8 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
     frame = inst.frames[session.day]
     weak = session.kind in inst.weak
     label = AREA_LABELS[session.kind]
-    reasons = [f"{label.capitalize()} is one of your weak areas: it gets more sessions this week."
+    verb, they = ("are", "they get") if session.kind in ("glutes", "hamstrings") else ("is", "it gets")
+    reasons = [f"{label.capitalize()} {verb} one of your weak areas: {they} more sessions this week."
                if weak else f"A maintenance {label} session keeps the week balanced."]
     rule_ids = ["wish"] if weak else []
     rule_ids.append({"core": "R3", "hamstrings": "R7", "hip_mobility": "R6", "thoracic": "R6"}.get(
