@@ -89,8 +89,7 @@ def test_a_replan_keeps_the_past_is_valid_and_changes_no_more_than_a_fresh_solve
         assert model_changes(published, replan, offset) <= model_changes(published, fresh, offset)
     if replan["pain_status"] == published["pain_status"]:
         applied = derive(request, log, today, knowledge.rules).apply(request).to_json_dict()
-        later = {**replan, "days": replan["days"]}
-        assert check_plan(later, applied) == [], check_plan(later, applied)
+        assert check_plan(replan, applied) == [], check_plan(replan, applied)
 
 
 @pytest.mark.parametrize("offset", [1, 3, 5])
