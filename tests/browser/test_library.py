@@ -79,3 +79,20 @@ def test_three_positions_stand_one_under_the_other_on_a_phone(page: Page, size: 
     expect(figures).to_have_count(1)  # the other one is hidden, so it is not in the accessibility tree either
     box = figures.bounding_box()
     assert (box["height"] > box["width"]) == (size == "phone")
+
+
+def _luminance(rgb: str) -> float:
+    channels = [int(v) / 255 for v in re.findall(r"\d+", rgb)[:3]]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_the_header_link_to_the_library_is_readable_on_the_header(page: Page) -> None:
+    """Found by looking: the link was drawn in the header's own blue, invisible (axe did not flag it)."""
+    page.goto("/")
+    link = page.get_by_role("link", name="Exercise library")
+    expect(link).to_be_visible()
+    fg = link.evaluate("el => getComputedStyle(el).color")
+    bg = page.locator("header.site").evaluate("el => getComputedStyle(el).backgroundColor")
+    light, dark = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 4.5, (fg, bg)
