@@ -3,6 +3,7 @@ before the model."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,22 +37,27 @@ def exercise_limits(request: PlanRequest, status: PainStatus, caution: bool, rul
     return ExerciseLimits(level, flare, tuple(why))
 
 
-def refusal(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
-            day_index: int, start: int, rules: Rules) -> str | None:
-    """Why an exercise may not be done on a day from a start time (a rule id, or "level", "flare",
-    "equipment"), or None when it may."""
+def _static_refusal(ex: Exercise, request: PlanRequest, limits: ExerciseLimits) -> str | None:
+    """What rules an exercise out for the whole week: level, flare, equipment, R1."""
     if ex.level > limits.max_level:
         return "level"
     if limits.flare_safe_only and not ex.flare_safe:
         return "flare"
-    if not set(ex.equipment) <= set(request.equipment):
+    if ex.equipment and not set(ex.equipment) <= set(request.equipment):
         return "equipment"
     # R1: an item marked as unsuitable with a caution answer (e.g. straight-leg stretches with sciatica) or a
     # health fact (no foam-roller spinal work with osteoporosis, no pigeon with knee pain)
-    if set(ex.avoid_with) & {*request.screening.cautions, *request.health}:
+    if ex.avoid_with and set(ex.avoid_with) & {*request.screening.cautions, *request.health}:
         return "R1"
+    return None
+
+
+def _day_refusal(ex: Exercise, request: PlanRequest, frames: Sequence[DayFrame],
+                 day_index: int, start: int, rules: Rules, flexion_from: int) -> str | None:
+    """What rules an exercise out on one day from a start time: R8, R15, R4, R5 (`flexion_from`: the first
+    minute flexion-biased items are allowed, after waking)."""
     # R8: no flexion-biased items within 1–2 h of waking (Snook 1998).
-    if ex.flexion and start < minutes_of(request.wake_time) + rules.routine.flexion_after_waking:
+    if ex.flexion and start < flexion_from:
         return "R8"
     # R15: no static hamstring stretching shortly before a long or quality run the same day
     today = frames[day_index]
@@ -74,14 +80,44 @@ def refusal(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: 
     return None
 
 
+def refusal(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
+            day_index: int, start: int, rules: Rules) -> str | None:
+    """Why an exercise may not be done on a day from a start time (a rule id, or "level", "flare",
+    "equipment"), or None when it may."""
+    flexion_from = minutes_of(request.wake_time) + rules.routine.flexion_after_waking
+    return _static_refusal(ex, request, limits) or _day_refusal(ex, request, frames, day_index, start, rules,
+                                                                flexion_from)
+
+
 def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
             day_index: int, start: int, rules: Rules) -> bool:
     """Whether an exercise may be done on a day from a start time: equipment, level, flare, R1, R4, R5, R8."""
     return refusal(ex, request, limits, frames, day_index, start, rules) is None
 
 
+# The exercises of a category the whole week allows, by (catalogue, category, what the static rules read): a
+# week asks for each category on every day. Each entry keeps its catalogue alive, so its id cannot be reused.
+_WEEK_ALLOWED: dict[tuple[object, ...], tuple[Catalogue, tuple[Exercise, ...]]] = {}
+
+
+def _week_allowed(catalogue: Catalogue, category: str, request: PlanRequest,
+                  limits: ExerciseLimits) -> tuple[Exercise, ...]:
+    key = (id(catalogue), category, limits.max_level, limits.flare_safe_only, *request.equipment, "|",
+           *request.screening.cautions, "|", *request.health)
+    hit = _WEEK_ALLOWED.get(key)
+    if hit is not None:
+        return hit[1]
+    found = tuple(ex for ex in catalogue.in_category(category) if _static_refusal(ex, request, limits) is None)
+    if len(_WEEK_ALLOWED) >= 10_000:
+        _WEEK_ALLOWED.clear()
+    _WEEK_ALLOWED[key] = (catalogue, found)
+    return found
+
+
 def eligible(catalogue: Catalogue, category: str, request: PlanRequest, limits: ExerciseLimits,
-             frames: list[DayFrame], day_index: int, start: int, rules: Rules) -> list[Exercise]:
-    """The exercises of a category allowed in a session on a day starting at `start`."""
-    return [ex for ex in catalogue.in_category(category)
-            if allowed(ex, request, limits, frames, day_index, start, rules)]
+             frames: Sequence[DayFrame], day_index: int, start: int, rules: Rules) -> list[Exercise]:
+    """The exercises of a category allowed in a session on a day starting at `start` (pure: the memo of the
+    week-wide rules cannot change an answer)."""
+    flexion_from = minutes_of(request.wake_time) + rules.routine.flexion_after_waking
+    return [ex for ex in _week_allowed(catalogue, category, request, limits)
+            if _day_refusal(ex, request, frames, day_index, start, rules, flexion_from) is None]

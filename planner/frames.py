@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -73,7 +74,7 @@ def day_frames(request: PlanRequest, limits: list[RunLimit], rules: Rules) -> li
     return frames
 
 
-def hours_until_next_hard_run(frames: list[DayFrame], day_index: int, start: int,
+def hours_until_next_hard_run(frames: Sequence[DayFrame], day_index: int, start: int,
                               timezone: str = "UTC") -> float | None:
     """Real hours (DST-aware, in the runner's zone) from a session start to the next long or quality run
     later this week (None if none)."""

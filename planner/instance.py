@@ -60,6 +60,43 @@ class SessionChoice:
         return sum(e.minutes for e in self.exercises)
 
 
+@dataclass(frozen=True, slots=True)
+class CandidateSet:
+    """One candidate exercise set of a session, with what the model asks of it worked out once."""
+
+    exercises: tuple[Exercise, ...]
+    minutes: int
+    groups: frozenset[str]       # the muscle groups it loads (R2)
+    ids: tuple[str, ...]         # its exercise ids, sorted (R16: the same set on several days)
+
+    @staticmethod
+    def of(exercises: tuple[Exercise, ...]) -> CandidateSet:
+        return CandidateSet(exercises, sum(e.minutes for e in exercises),
+                            frozenset(e.load_group for e in exercises if e.loaded),
+                            tuple(sorted(e.id for e in exercises)))
+
+
+# candidate sets by (the allowed exercises by identity, day, budget): the same few allowed lists recur in every
+# week, and building their sets was a tenth of a plan's time. Each entry keeps its exercises alive, so the
+# identities in its key cannot be reused by other objects.
+_CANDIDATES: dict[tuple[object, ...], tuple[tuple[Exercise, ...], tuple[CandidateSet, ...]]] = {}
+_CANDIDATES_MAX = 50_000
+
+
+def candidate_sets(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,
+                   longest: int) -> tuple[CandidateSet, ...]:
+    """`session_templates` as CandidateSets, memoised (pure and deterministic, so a cache cannot change a plan)."""
+    key = (*map(id, exercises), day, fewest, most, shortest, longest)
+    hit = _CANDIDATES.get(key)
+    if hit is not None:
+        return hit[1]
+    sets = tuple(CandidateSet.of(t) for t in session_templates(exercises, day, fewest, most, shortest, longest))
+    if len(_CANDIDATES) >= _CANDIDATES_MAX:
+        _CANDIDATES.clear()
+    _CANDIDATES[key] = (exercises, sets)
+    return sets
+
+
 def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,
                       longest: int) -> list[tuple[Exercise, ...]]:
     """Candidate exercise sets for one session: at most one light set (no loaded strength) and one loaded set.

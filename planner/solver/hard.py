@@ -42,9 +42,9 @@ def add_session_shape(wm: WeekModel) -> None:
     b = wm.inst.rules.budget
     for choices in wm.template.values():
         for _, chosen in choices:
-            if not (b.exercises_min <= len(chosen) <= b.exercises_max
-                    and b.session_min <= sum(e.minutes for e in chosen) <= b.session_max):
-                raise AssertionError(f"candidate set {[e.id for e in chosen]} breaks the R11 session shape")
+            if not (b.exercises_min <= len(chosen.exercises) <= b.exercises_max
+                    and b.session_min <= chosen.minutes <= b.session_max):
+                raise AssertionError(f"candidate set {list(chosen.ids)} breaks the R11 session shape")
 
 def add_r2_loaded_strength(wm: WeekModel) -> None:
     """R2 (Garber 2011): loaded strength per muscle group at most 3×/week, never on consecutive days."""
@@ -68,29 +68,51 @@ def session_start(wm: WeekModel, d: int, kind: str) -> cp_model.LinearExprT:
     return wm.inst.frames[d].window_start + cp_model.LinearExpr.sum(before)
 
 
+def latest_start(wm: WeekModel, d: int, kind: str) -> int:
+    """The latest minute session (d, kind) can start: after the longest sessions before it, within the day."""
+    frame = wm.inst.frames[d]
+    before = sum(wm.session_most[d, k] for k in SESSION_KINDS[:SESSION_KINDS.index(kind)]
+                 if (d, k) in wm.session_most)
+    return frame.window_start + min(before, frame.rule_budget)
+
+
 def add_r2_hours_apart(wm: WeekModel, group: str) -> None:
     """R2: loaded sessions for one muscle group start >= loaded_gap_hours apart in real time (DST-aware):
-    Monday 21:30 and Wednesday 07:00 are two days apart but only 33.5 h."""
-    need = wm.inst.rules.routine.loaded_gap_hours * 60
-    sets = {(d, k): [v for v, _ in choices if group in wm.template_groups[v.index]]
-            for (d, k), choices in wm.template.items()}
+    Monday 21:30 and Wednesday 07:00 are two days apart but only 33.5 h. Pairs the day rule already keeps
+    apart (consecutive days) and pairs far enough apart at any start times get no constraint."""
+    routine = wm.inst.rules.routine
+    need = routine.loaded_gap_hours * 60
+    sets = {(d, k): [v for v, t in choices if group in t.groups] for (d, k), choices in wm.template.items()}
     sets = {key: v for key, v in sets.items() if v}
     frames, zone = wm.inst.frames, ZoneInfo(wm.inst.request.timezone)
+    starts: dict[tuple[int, str], cp_model.LinearExprT] = {}
+
+    def start(d: int, k: str) -> cp_model.LinearExprT:
+        if (d, k) not in starts:
+            starts[d, k] = session_start(wm, d, k)
+        return starts[d, k]
+
     # across the week boundary: no loaded session before the earliest start the week before leaves
     for (d, k), lits in sets.items():
         earliest = wm.inst.earliest_loaded.get((d, group))
-        if earliest is not None:
+        if earliest is not None and latest_start(wm, d, k) >= earliest > frames[d].window_start:
             for lit in lits:
-                wm.model.add(session_start(wm, d, k) >= earliest).only_enforce_if(lit)
+                wm.model.add(start(d, k) >= earliest).only_enforce_if(lit)
+        elif earliest is not None and earliest > latest_start(wm, d, k):
+            for lit in lits:
+                wm.model.add_bool_or([~lit])      # no start late enough on that day
     for (d1, k1), lits1 in sets.items():
         for (d2, k2), lits2 in sets.items():
             if d2 <= d1 or (d2 - d1 - 1) * 24 * 60 >= need:
                 continue    # same day or far enough apart whatever the times
+            if d2 - d1 < routine.loaded_gap_days:
+                continue    # the day rule (posted with this one, add_r2_loaded_strength) keeps these apart
             shift = _real_minutes(frames[d1], frames[d2], zone)
+            if shift + frames[d2].window_start - latest_start(wm, d1, k1) >= need:
+                continue    # apart enough even from the latest first start to the earliest second one
             for a in lits1:
                 for b in lits2:
-                    wm.model.add(shift + session_start(wm, d2, k2) - session_start(wm, d1, k1)
-                                   >= need).only_enforce_if([a, b])
+                    wm.model.add(shift + start(d2, k2) - start(d1, k1) >= need).only_enforce_if([a, b])
 
 def add_r10_days_off(wm: WeekModel) -> None:
     """R10: at least one day without running and one without loaded strength."""
@@ -108,7 +130,7 @@ def add_r10_days_off(wm: WeekModel) -> None:
         m.add(sum(any_loaded) <= routine.max_loaded_days)
 
 def add_r11_time_budget(wm: WeekModel, time_slack: bool) -> None:
-    """R11: extra minutes within the day-type cap (by the variable's domain), the weekly cap, and never
+    """R11: extra minutes within the day-type cap (posted with the variables), the weekly cap, and never
     above the runner's own minutes for the day (their wish; with `time_slack`, measured instead)."""
     m = wm.model
     m.add(sum(wm.extra.values()) <= wm.inst.rules.budget.weekly)

@@ -10,32 +10,47 @@ day) are literals: fixed true when planning, assumptions when explaining an infe
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Literal
 
 from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain
 
-from planner.catalogue import Exercise
 from planner.instance import (
     LOAD_GROUPS,
+    CandidateSet,
     PenaltyRecord,
     SessionChoice,
     WeekInstance,
     WeekSolution,
     Wish,
-    session_templates,
+    candidate_sets,
 )
 from planner.plan import SESSION_KINDS
 from planner.request import DAY_NAMES
 from planner.solver import hard, replan, soft
 
+_BOOL = Domain(0, 1)
+# Variable names cost a third of creating a variable and nothing reads them but a person debugging a model:
+# BACKSTRIDE_MODEL_NAMES=1 keeps them (e.g. for model.export_to_file).
+_NAMED = os.environ.get("BACKSTRIDE_MODEL_NAMES") == "1"
+
 
 class _Model(cp_model.CpModel):
     """CpModel without its PascalCase aliases: OR-Tools adds a wrapper per method to every new model for old
-    code (about 0.5 ms a model, a tenth of a week's solve, measured in bench/); this package uses snake_case."""
+    code (about 0.5 ms a model, a tenth of a week's solve, measured in bench/); this package uses snake_case.
+    Variables are unnamed unless BACKSTRIDE_MODEL_NAMES=1."""
 
     def _add_pre_pep8_methods(self) -> None:
         pass
+
+    if not _NAMED:
+        def new_bool_var(self, name: str) -> cp_model.IntVar:
+            return cp_model.IntVar(self.model_proto).with_domain(_BOOL)
+
+        def new_int_var(self, lb: int, ub: int, name: str) -> cp_model.IntVar:
+            return cp_model.IntVar(self.model_proto).with_domain(Domain(lb, ub))
 
 
 class WeekModel:
@@ -78,46 +93,58 @@ class WeekModel:
                                   f"({run.requested_minutes} min)"))
         # A session is one of a few candidate exercise sets ("templates", see session_templates). Choosing among
         # whole sets instead of single exercises keeps the minutes arithmetic out of the search, which is what
-        # makes the model prove optimality fast.
+        # makes the model prove optimality fast. A session with one candidate set is that set's literal.
         self.on: dict[tuple[int, str], cp_model.IntVar] = {}
-        self.template: dict[tuple[int, str], list[tuple[cp_model.IntVar, tuple[Exercise, ...]]]] = {}
-        self.template_groups: dict[int, frozenset[str]] = {}   # set literal index -> muscle groups it loads
+        self.template: dict[tuple[int, str], list[tuple[cp_model.IntVar, CandidateSet]]] = {}
         self.session_minutes: dict[tuple[int, str], cp_model.LinearExprT] = {}
-        budget = inst.rules.budget
+        self.session_most: dict[tuple[int, str], int] = {}       # the longest candidate set's minutes
+        loaded_sets: dict[tuple[int, str], list[cp_model.IntVar]] = {}
+        b = inst.rules.budget
         for (d, kind), exercises in inst.options.items():
-            on = m.new_bool_var(f"session[{d},{kind}]")
-            self.on[d, kind] = on
             fixed = inst.fixed_sets.get((d, kind))
-            sets = [fixed] if fixed is not None else session_templates(
-                exercises, d, budget.exercises_min, budget.exercises_max, budget.session_min, budget.session_max)
-            choices = [(m.new_bool_var(f"template[{d},{kind},{i}]"), t) for i, t in enumerate(sets)]
+            sets = (CandidateSet.of(fixed),) if fixed is not None else candidate_sets(
+                exercises, d, b.exercises_min, b.exercises_max, b.session_min, b.session_max)
+            if len(sets) == 1:
+                on = m.new_bool_var(f"session[{d},{kind}]")
+                choices = [(on, sets[0])]
+                self.session_minutes[d, kind] = sets[0].minutes * on
+            else:
+                on = m.new_bool_var(f"session[{d},{kind}]")
+                choices = [(m.new_bool_var(f"template[{d},{kind},{i}]"), t) for i, t in enumerate(sets)]
+                lits = [v for v, _ in choices]
+                m.add(cp_model.LinearExpr.sum(lits) == on)
+                self.session_minutes[d, kind] = cp_model.LinearExpr.weighted_sum(lits, [t.minutes for t in sets])
+            self.on[d, kind] = on
             self.template[d, kind] = choices
+            self.session_most[d, kind] = max(t.minutes for t in sets)
             for var, chosen in choices:
-                self.template_groups[var.index] = frozenset(e.load_group for e in chosen if e.loaded)
-            m.add(cp_model.LinearExpr.sum([var for var, _ in choices]) == on)
-            self.session_minutes[d, kind] = cp_model.LinearExpr.weighted_sum(
-                [v for v, _ in choices], [sum(e.minutes for e in t) for _, t in choices])
-        self.extra: dict[int, cp_model.IntVar] = {}
+                for group in chosen.groups:
+                    loaded_sets.setdefault((d, group), []).append(var)
+        # extra[d]: the day's minutes of sessions, within the day-type cap (R11)
+        self.extra: dict[int, cp_model.LinearExprT] = {}
         for frame in inst.frames:
-            terms = [self.session_minutes[frame.index, k] for k in SESSION_KINDS
-                     if (frame.index, k) in self.session_minutes]
-            self.extra[frame.index] = m.new_int_var(0, frame.rule_budget, f"extra_minutes[{frame.day}]")
-            m.add(self.extra[frame.index] == sum(terms))
+            keys = [(frame.index, k) for k in SESSION_KINDS if (frame.index, k) in self.session_minutes]
+            self.extra[frame.index] = extra = cp_model.LinearExpr.sum([self.session_minutes[k] for k in keys])
+            if sum(self.session_most[k] for k in keys) > frame.rule_budget:
+                m.add(extra <= frame.rule_budget)
         # loaded[d, g]: a level-2/3 strength exercise for muscle group g on day d (R2)
         self.loaded: dict[tuple[int, str], cp_model.IntVar] = {}
         for frame in inst.frames:
             for group in LOAD_GROUPS:
-                sets = [v for (d, _), choices in self.template.items() if d == frame.index
-                        for v, _ in choices if group in self.template_groups[v.index]]
-                if sets:
-                    var = m.new_bool_var(f"loaded[{frame.day},{group}]")
-                    m.add_max_equality(var, sets)
-                    self.loaded[frame.index, group] = var
+                sets_of = loaded_sets.get((frame.index, group))
+                if not sets_of:
+                    continue
+                if len(sets_of) == 1:
+                    self.loaded[frame.index, group] = sets_of[0]
+                    continue
+                var = m.new_bool_var(f"loaded[{frame.day},{group}]")
+                m.add_max_equality(var, sets_of)
+                self.loaded[frame.index, group] = var
 
     def picked(self, d: int, kind: str, exercise_id: str) -> cp_model.LinearExprT:
         """1 when the chosen set of session (d, kind) holds the exercise: the sum of the sets holding it."""
         return cp_model.LinearExpr.sum([v for v, t in self.template.get((d, kind), [])
-                                        if any(e.id == exercise_id for e in t)])
+                                        if exercise_id in t.ids])
 
     # --- rule families ---------------------------------------------------------------------------------
     def _add_constraints(self, time_slack: bool) -> None:
@@ -162,15 +189,20 @@ class WeekModel:
             return WeekSolution("unknown", wall_ms=wall_ms)   # MODEL_INVALID is a bug; UNKNOWN a time-out
         inst = self.inst
         step = inst.rules.caps.step_minutes
-        runs = {day: solver.value(var) * step for day, var in self.steps.items()}
+        solution = list(solver.response_proto.solution)     # one copy; a call per variable costs more
+
+        def value_of(term: cp_model.LinearExprT) -> int:
+            return solution[term.index] if isinstance(term, cp_model.IntVar) else solver.value(term)
+
+        runs = {day: solution[var.index] * step for day, var in self.steps.items()}
         sessions = []
         for (d, kind), on in sorted(self.on.items(), key=lambda kv: (kv[0][0], SESSION_KINDS.index(kv[0][1]))):
-            if solver.value(on):
-                chosen = next(t for v, t in self.template[d, kind] if solver.value(v))
-                sessions.append(SessionChoice(d, kind, chosen))
+            if solution[on.index]:
+                chosen = next(t for v, t in self.template[d, kind] if solution[v.index])
+                sessions.append(SessionChoice(d, kind, chosen.exercises))
         penalties = []
         for p in self.penalties:
-            value = solver.value(p.term)
+            value = value_of(p.term)
             if value:
                 penalties.append(PenaltyRecord(p.rule, p.label, value * p.weight))
         return WeekSolution(

@@ -60,10 +60,11 @@ def add_change_penalties(wm: WeekModel) -> None:
     step = inst.rules.caps.step_minutes
     for (d, kind), on in wm.on.items():
         was = ref.sessions.get((d, kind))
-        same = [v for v, t in wm.template[d, kind] if was is not None and tuple(e.id for e in t) == was]
+        same = [v for v, t in wm.template[d, kind] if was is not None and tuple(e.id for e in t.exercises) == was]
         m.add_hint(on, 1 if same else 0)
         for v, _ in wm.template[d, kind]:
-            m.add_hint(v, 1 if same and v is same[0] else 0)
+            if v is not on:       # a session with one candidate set is that set's literal
+                m.add_hint(v, 1 if same and v is same[0] else 0)
         if d < ref.frozen or (d, kind) in inst.fixed_sets:
             continue
         if was is None:

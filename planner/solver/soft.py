@@ -50,7 +50,7 @@ def add_objective(wm: WeekModel) -> None:
     same: dict[tuple[str, tuple[str, ...]], list[cp_model.IntVar]] = {}
     for (_, kind), choices in wm.template.items():
         for var, chosen in choices:
-            same.setdefault((kind, tuple(sorted(e.id for e in chosen))), []).append(var)
+            same.setdefault((kind, chosen.ids), []).append(var)
     for (kind, ids), lits in same.items():
         if len(lits) > routine.same_set_max_days:
             over = m.new_int_var(0, len(lits), f"same_set[{kind},{'+'.join(ids)}]")
