@@ -52,31 +52,46 @@ def _static_refusal(ex: Exercise, request: PlanRequest, limits: ExerciseLimits) 
     return None
 
 
-def _day_refusal(ex: Exercise, request: PlanRequest, frames: Sequence[DayFrame],
-                 day_index: int, start: int, rules: Rules, flexion_from: int) -> str | None:
-    """What rules an exercise out on one day from a start time: R8, R15, R4, R5 (`flexion_from`: the first
-    minute flexion-biased items are allowed, after waking)."""
+@dataclass(frozen=True, slots=True)
+class _Moment:
+    """What the day-dependent rules read about a session start on one day."""
+
+    early: bool              # within the flexion gap after waking (R8)
+    before_run: bool         # before the day's run (R5)
+    before_hard_run: bool    # before the day's long or quality run (R15)
+    next_day_hard: bool      # the day before a long or quality run (R4)
+    hours_ahead: float | None   # real hours from the latest start to the next hard run (R4), when asked
+
+
+def _moment(frames: Sequence[DayFrame], day_index: int, start: int, request: PlanRequest, rules: Rules,
+            hours: bool) -> _Moment:
+    today = frames[day_index]
+    flexion_from = minutes_of(request.wake_time) + rules.routine.flexion_after_waking
+    before_run = today.run_start is not None and start < today.run_start
+    # the session may start anywhere in the day's window: count from its latest possible start
+    ahead = hours_until_next_hard_run(frames, day_index, start + today.window_minutes, request.timezone) \
+        if hours else None
+    return _Moment(start < flexion_from, before_run, before_run and today.hard,
+                   day_index + 1 < 7 and frames[day_index + 1].hard, ahead)
+
+
+def _day_refusal(ex: Exercise, at: _Moment) -> str | None:
+    """What rules an exercise out on one day from a start time: R8, R15, R4, R5."""
     # R8: no flexion-biased items within 1–2 h of waking (Snook 1998).
-    if ex.flexion and start < flexion_from:
+    if ex.flexion and at.early:
         return "R8"
     # R15: no static hamstring stretching shortly before a long or quality run the same day
-    today = frames[day_index]
-    if ex.kind == "stretch" and ex.category == "hamstrings" and today.hard and today.run_start is not None \
-            and start < today.run_start:
+    if at.before_hard_run and ex.kind == "stretch" and ex.category == "hamstrings":
         return "R15"
     # R4: no level-3 lower-limb work the day before a long or quality run; Nordic-type items >= N h before.
     if ex.load_group == "lower_limb":
-        if ex.level >= 3 and day_index + 1 < 7 and frames[day_index + 1].hard:
+        if ex.level >= 3 and at.next_day_hard:
             return "R4"
         # R5/R15: run, then strength — loaded leg work comes after the day's run, never before it
-        if ex.loaded and today.run_start is not None and start < today.run_start:
+        if ex.loaded and at.before_run:
             return "R5"
-        if ex.hours_before_hard_run:
-            # the session may start anywhere in the day's window: count from its latest possible start
-            latest = start + frames[day_index].window_minutes
-            hours = hours_until_next_hard_run(frames, day_index, latest, request.timezone)
-            if hours is not None and hours < ex.hours_before_hard_run:
-                return "R4"
+        if ex.hours_before_hard_run and at.hours_ahead is not None and at.hours_ahead < ex.hours_before_hard_run:
+            return "R4"
     return None
 
 
@@ -84,9 +99,8 @@ def refusal(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: 
             day_index: int, start: int, rules: Rules) -> str | None:
     """Why an exercise may not be done on a day from a start time (a rule id, or "level", "flare",
     "equipment"), or None when it may."""
-    flexion_from = minutes_of(request.wake_time) + rules.routine.flexion_after_waking
-    return _static_refusal(ex, request, limits) or _day_refusal(ex, request, frames, day_index, start, rules,
-                                                                flexion_from)
+    return _static_refusal(ex, request, limits) or _day_refusal(
+        ex, _moment(frames, day_index, start, request, rules, bool(ex.hours_before_hard_run)))
 
 
 def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
@@ -95,29 +109,34 @@ def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: 
     return refusal(ex, request, limits, frames, day_index, start, rules) is None
 
 
-# The exercises of a category the whole week allows, by (catalogue, category, what the static rules read): a
-# week asks for each category on every day. Each entry keeps its catalogue alive, so its id cannot be reused.
-_WEEK_ALLOWED: dict[tuple[object, ...], tuple[Catalogue, tuple[Exercise, ...]]] = {}
+# The exercises of a category the whole week allows, by (catalogue, category, what the static rules read), with
+# the most hours any of them must stay clear of a hard run: a week asks for each category on every day. Each
+# entry keeps its catalogue alive, so its id cannot be reused.
+_WEEK_ALLOWED: dict[tuple[object, ...], tuple[Catalogue, tuple[Exercise, ...], int]] = {}
 
 
 def _week_allowed(catalogue: Catalogue, category: str, request: PlanRequest,
-                  limits: ExerciseLimits) -> tuple[Exercise, ...]:
+                  limits: ExerciseLimits) -> tuple[tuple[Exercise, ...], int]:
     key = (id(catalogue), category, limits.max_level, limits.flare_safe_only, *request.equipment, "|",
            *request.screening.cautions, "|", *request.health)
     hit = _WEEK_ALLOWED.get(key)
     if hit is not None:
-        return hit[1]
+        return hit[1], hit[2]
     found = tuple(ex for ex in catalogue.in_category(category) if _static_refusal(ex, request, limits) is None)
     if len(_WEEK_ALLOWED) >= 10_000:
         _WEEK_ALLOWED.clear()
-    _WEEK_ALLOWED[key] = (catalogue, found)
-    return found
+    _WEEK_ALLOWED[key] = (catalogue, found, max((ex.hours_before_hard_run for ex in found), default=0))
+    return found, _WEEK_ALLOWED[key][2]
 
 
 def eligible(catalogue: Catalogue, category: str, request: PlanRequest, limits: ExerciseLimits,
-             frames: Sequence[DayFrame], day_index: int, start: int, rules: Rules) -> list[Exercise]:
-    """The exercises of a category allowed in a session on a day starting at `start` (pure: the memo of the
-    week-wide rules cannot change an answer)."""
-    flexion_from = minutes_of(request.wake_time) + rules.routine.flexion_after_waking
-    return [ex for ex in _week_allowed(catalogue, category, request, limits)
-            if _day_refusal(ex, request, frames, day_index, start, rules, flexion_from) is None]
+             frames: Sequence[DayFrame], day_index: int, start: int, rules: Rules) -> tuple[Exercise, ...]:
+    """The exercises of a category allowed in a session on a day starting at `start`, in catalogue order
+    (pure: the memo of the week-wide rules cannot change an answer). When no day rule applies, the week's
+    own tuple."""
+    week, most_hours = _week_allowed(catalogue, category, request, limits)
+    at = _moment(frames, day_index, start, request, rules, most_hours > 0)
+    if not (at.early or at.before_run or at.next_day_hard
+            or (at.hours_ahead is not None and at.hours_ahead < most_hours)):
+        return week
+    return tuple(ex for ex in week if _day_refusal(ex, at) is None)

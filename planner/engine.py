@@ -201,9 +201,21 @@ def _sources(rules: Rules, ids: list[str] | tuple[str, ...]) -> dict[str, str]:
     return {rid: rules.source(rid) for rid in ids if any(r.id == rid for r in rules.rule)}
 
 
+# ExerciseDose is immutable and depends only on the exercise and the level: one per pair, kept with its exercise
+# (so the id in the key stays that exercise's).
+_DOSES: dict[tuple[int, int], tuple[Exercise, ExerciseDose]] = {}
+
+
 def _dose(ex: Exercise, level: int) -> ExerciseDose:
     """The exercise as the plan shows it: the dose for the runner's level, the effort cue for loaded items."""
-    return ExerciseDose(ex.id, ex.name, ex.dose_for(level), ex.minutes, ex.cue, tuple(ex.cautions), ex.effort)
+    hit = _DOSES.get((id(ex), level))
+    if hit is not None:
+        return hit[1]
+    dose = ExerciseDose(ex.id, ex.name, ex.dose_for(level), ex.minutes, ex.cue, tuple(ex.cautions), ex.effort)
+    if len(_DOSES) >= 10_000:
+        _DOSES.clear()
+    _DOSES[id(ex), level] = (ex, dose)
+    return dose
 
 
 def _fill(candidates: list[Exercise], minutes: int, rotate: int) -> tuple[Exercise, ...]:
@@ -236,6 +248,8 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
     limit_of = {lim.day: lim for lim in inst.runs}
     weekly_cap, weekly_why = inst.weekly_cap, inst.weekly_why
     days: list[Day] = []
+    week_reason = _week_reason(inst, status, caution)
+    flexion_from = minutes_of(request.wake_time) + routine.flexion_after_waking
     for frame in inst.frames:
         items: list[Item] = []
         d = frame.index
@@ -254,7 +268,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
                                "(not a fixed 180).")
                 rule_ids.append("R14")
             start = frame.run_start
-            warm = _fill(eligible(knowledge.catalogue, "warm_up", request, inst.limits, list(inst.frames), d,
+            warm = _fill(eligible(knowledge.catalogue, "warm_up", request, inst.limits, inst.frames, d,
                                     start - routine.warm_up_minutes, rules), routine.warm_up_minutes, d)
             items.append(Item(f"{frame.day}-warm_up", "warm_up", start - routine.warm_up_minutes,
                               routine.warm_up_minutes, tuple(_dose(e, level) for e in warm),
@@ -264,7 +278,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
                               requested_minutes=lim.requested_minutes, requested_run_kind=lim.requested_kind,
                               intervals=lim.intervals))
             cool_start = start + planned
-            cool_options = eligible(knowledge.catalogue, "cool_down", request, inst.limits, list(inst.frames), d,
+            cool_options = eligible(knowledge.catalogue, "cool_down", request, inst.limits, inst.frames, d,
                                       cool_start, rules)
             cool = list(_fill(cool_options, routine.cool_down_minutes, d))
             cool_reasons = ["An easy cool-down after the run; stretching here is for comfort, "
@@ -274,7 +288,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
             gap = routine.second_stretch_gap_hours * 60
             if request.hamstring_twice_daily and first is not None and abs(cool_start - first) >= gap:
                 stretch = [e for e in eligible(knowledge.catalogue, "hamstrings", request, inst.limits,
-                                               list(inst.frames), d, cool_start, rules) if e.straight_leg_stretch]
+                                               inst.frames, d, cool_start, rules) if e.straight_leg_stretch]
                 if stretch and stretch[0].minutes <= routine.cool_down_minutes:
                     # the stretch takes its place inside the cool-down's minutes, the rest is filled around it
                     cool = [stretch[0], *_fill(cool_options, routine.cool_down_minutes - stretch[0].minutes, d)]
@@ -287,7 +301,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
         start = frame.window_start
         # R15: strength, then mobility — the order of SESSION_KINDS, which the solver's start times assume too
         for session in sorted(by_day.get(d, []), key=lambda s: SESSION_KINDS.index(s.kind)):
-            reasons, rule_ids = _session_reasons(session, inst, status, caution)
+            reasons, rule_ids = _session_reasons(session, inst, week_reason, flexion_from)
             items.append(Item(f"{frame.day}-{session.kind}", session.kind, start, session.minutes,
                               tuple(_dose(e, level) for e in session.exercises), reasons, rule_ids))
             start += session.minutes
@@ -315,8 +329,21 @@ def _first_stretch_start(sessions: list[SessionChoice], frame: DayFrame) -> int 
     return None
 
 
-def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
-                     caution: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+_AREA_RULE = {"core": "R3", "hamstrings": "R7", "hip_mobility": "R6", "thoracic": "R6"}
+
+
+def _week_reason(inst: WeekInstance, status: str, caution: bool) -> tuple[str, str] | None:
+    """The sentence every session of the week shares about the pain status or a caution answer."""
+    if caution:
+        return "Caution screening answer: level-1 flare-safe exercises only.", "screen-1C"
+    if status in ("AMBER", "RED"):
+        return (f"{status} pain: exercises up to level {inst.limits.max_level}"
+                + (", flare-safe only." if inst.limits.flare_safe_only else "."), f"pain-{status.lower()}")
+    return None
+
+
+def _session_reasons(session: SessionChoice, inst: WeekInstance, week_reason: tuple[str, str] | None,
+                     flexion_from: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     frame = inst.frames[session.day]
     weak = session.kind in inst.weak
     label = AREA_LABELS[session.kind]
@@ -324,8 +351,7 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
     reasons = [f"{label.capitalize()} {verb} one of your weak areas: {they} more sessions this week."
                if weak else f"A maintenance {label} session keeps the week balanced."]
     rule_ids = ["wish"] if weak else []
-    rule_ids.append({"core": "R3", "hamstrings": "R7", "hip_mobility": "R6", "thoracic": "R6"}.get(
-        session.kind, "R16"))
+    rule_ids.append(_AREA_RULE.get(session.kind, "R16"))
     loaded = [e for e in session.exercises if e.loaded]
     if loaded:
         reasons.append(f"Loaded strength ({', '.join(e.name for e in loaded)}): at least 48 h after the last "
@@ -343,14 +369,10 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, status: str,
         reasons.append(f"Fits the {frame.window_minutes} min you have on {frame.name} from "
                        f"{clock(frame.window_start)} (day limit {frame.rule_budget} min).")
         rule_ids.append("R11")
-    if caution:
-        reasons.append("Caution screening answer: level-1 flare-safe exercises only.")
-        rule_ids.append("screen-1C")
-    elif status in ("AMBER", "RED"):
-        reasons.append(f"{status} pain: exercises up to level {inst.limits.max_level}"
-                       + (", flare-safe only." if inst.limits.flare_safe_only else "."))
-        rule_ids.append(f"pain-{status.lower()}")
-    if frame.window_start < minutes_of(inst.request.wake_time) + inst.rules.routine.flexion_after_waking:
+    if week_reason is not None:
+        reasons.append(week_reason[0])
+        rule_ids.append(week_reason[1])
+    if frame.window_start < flexion_from:
         gap = inst.rules.routine.flexion_after_waking
         reasons.append(f"Early in the day: no flexion-biased exercises within {gap // 60} h"
                        + (f" {gap % 60} min" if gap % 60 else "") + " of waking.")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from ortools.sat.python import cp_model
 
 from planner.frames import DayFrame
-from planner.instance import AREA_LABELS, LOAD_GROUPS, Wish
+from planner.instance import AREA_LABELS, LOAD_GROUPS
 from planner.localtime import steady_week
 from planner.plan import SESSION_KINDS
 from planner.request import AREAS
@@ -53,19 +53,24 @@ def add_r2_loaded_strength(wm: WeekModel) -> None:
         days = {d: v for (d, g), v in wm.loaded.items() if g == group}
         if not days:
             continue
-        m.add(sum(days.values()) <= routine.loaded_max_per_week)
+        if len(days) > routine.loaded_max_per_week:
+            m.add(cp_model.LinearExpr.sum(list(days.values())) <= routine.loaded_max_per_week)
         for d in days:
             window = [days[d + k] for k in range(routine.loaded_gap_days) if d + k in days]
             if len(window) > 1:
-                m.add(sum(window) <= 1)
+                m.add_at_most_one(window)
         add_r2_hours_apart(wm, group)
 
 def session_start(wm: WeekModel, d: int, kind: str) -> cp_model.LinearExprT:
     """Minutes after midnight a session starts: the engine places a day's sessions one after another
     from the window start in SESSION_KINDS order (strength first, R15)."""
-    before = [wm.session_minutes[d, k] for k in SESSION_KINDS[:SESSION_KINDS.index(kind)]
-              if (d, k) in wm.session_minutes]
-    return wm.inst.frames[d].window_start + cp_model.LinearExpr.sum(before)
+    lits: list[cp_model.IntVar] = []
+    minutes: list[int] = []
+    for k in SESSION_KINDS[:SESSION_KINDS.index(kind)]:
+        for var, chosen in wm.template.get((d, k), ()):
+            lits.append(var)
+            minutes.append(chosen.minutes)
+    return cp_model.LinearExpr.weighted_sum(lits, minutes) + wm.inst.frames[d].window_start
 
 
 def latest_start(wm: WeekModel, d: int, kind: str) -> int:
@@ -117,23 +122,26 @@ def add_r2_hours_apart(wm: WeekModel, group: str) -> None:
 def add_r10_days_off(wm: WeekModel) -> None:
     """R10: at least one day without running and one without loaded strength."""
     routine, m = wm.inst.rules.routine, wm.model
-    if wm.keep:
-        m.add(sum(wm.keep.values()) <= routine.max_running_days)
+    if len(wm.keep) > routine.max_running_days:
+        m.add(cp_model.LinearExpr.sum(list(wm.keep.values())) <= routine.max_running_days)
     any_loaded = []
     for frame in wm.inst.frames:
         groups = [wm.loaded[frame.index, g] for g in LOAD_GROUPS if (frame.index, g) in wm.loaded]
-        if groups:
+        if len(groups) == 1:
+            any_loaded.append(groups[0])
+        elif groups:
             var = m.new_bool_var(f"any_loaded[{frame.day}]")
             m.add_max_equality(var, groups)
             any_loaded.append(var)
-    if any_loaded:
-        m.add(sum(any_loaded) <= routine.max_loaded_days)
+    if len(any_loaded) > routine.max_loaded_days:
+        m.add(cp_model.LinearExpr.sum(any_loaded) <= routine.max_loaded_days)
 
 def add_r11_time_budget(wm: WeekModel, time_slack: bool) -> None:
     """R11: extra minutes within the day-type cap (posted with the variables), the weekly cap, and never
     above the runner's own minutes for the day (their wish; with `time_slack`, measured instead)."""
     m = wm.model
-    m.add(sum(wm.extra.values()) <= wm.inst.rules.budget.weekly)
+    if sum(wm.day_most.values()) > wm.inst.rules.budget.weekly:
+        m.add(cp_model.LinearExpr.sum(list(wm.extra.values())) <= wm.inst.rules.budget.weekly)
     for frame in wm.inst.frames:
         extra = wm.extra[frame.index]
         if time_slack:
@@ -141,12 +149,14 @@ def add_r11_time_budget(wm: WeekModel, time_slack: bool) -> None:
             wm.time_slack[frame.index] = slack
             m.add(extra <= frame.window_minutes + slack)
             continue
-        if frame.rule_budget == 0 or not any((frame.index, k) in wm.on for k in SESSION_KINDS):
+        if frame.rule_budget == 0 or frame.index not in wm.on_by_day:
             continue
-        lit = wm._wish(Wish(f"time:{frame.day}",
-                              f"{frame.window_minutes} spare minutes on {frame.name}" if frame.window_minutes
-                              else f"no spare time on {frame.name}"))
-        m.add(extra <= frame.window_minutes).only_enforce_if(lit)
+        if wm.day_most[frame.index] <= frame.window_minutes and not wm.assumed:
+            continue      # the day's sessions fit the runner's minutes whichever sets are chosen
+        lit = wm.wish(f"time:{frame.day}", lambda frame=frame: (
+            f"{frame.window_minutes} spare minutes on {frame.name}" if frame.window_minutes
+            else f"no spare time on {frame.name}"))
+        wm.enforce(m.add(extra <= frame.window_minutes), lit)
 
 def add_r12_run_volume(wm: WeekModel) -> None:
     """R12/R13: each kept run between the minimum and its limit (pain factor, single-run cap), in steps;
@@ -158,10 +168,11 @@ def add_r12_run_volume(wm: WeekModel) -> None:
         keep = wm.keep[day]
         # a fixed run (a ladder session, a day before today, a pinned run) has exactly its limit
         lowest = fixed.get(day, min_steps)
-        m.add(steps >= lowest).only_enforce_if(keep)
-        m.add(steps == 0).only_enforce_if(~keep)
+        wm.enforce(m.add(steps >= lowest), keep)
+        if keep is not wm.true:
+            m.add(steps == 0).only_enforce_if(~keep)
     if wm.inst.weekly_cap is not None and wm.steps:
-        m.add(sum(wm.steps.values()) * caps.step_minutes <= wm.inst.weekly_cap)
+        m.add(cp_model.LinearExpr.sum(list(wm.steps.values())) * caps.step_minutes <= wm.inst.weekly_cap)
 
 def add_weak_area_minimums(wm: WeekModel) -> None:
     """The runner's wish: each weak area gets at least `weak_area_min_sessions` sessions."""
@@ -169,7 +180,7 @@ def add_weak_area_minimums(wm: WeekModel) -> None:
     for area in AREAS:
         if area not in wm.inst.weak:
             continue
-        lit = wm._wish(Wish(f"area:{area}",
-                              f"at least {need} {AREA_LABELS[area]} sessions (a weak area you chose)"))
-        days = [on for (d, k), on in wm.on.items() if k == area]
-        wm.model.add(sum(days) >= need).only_enforce_if(lit)
+        lit = wm.wish(f"area:{area}", lambda area=area: (
+            f"at least {need} {AREA_LABELS[area]} sessions (a weak area you chose)"))
+        days = wm.on_by_kind.get(area, [])
+        wm.enforce(wm.model.add(cp_model.LinearExpr.sum(days) >= need), lit)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from typing import Literal
 
 from ortools.sat.python import cp_model
@@ -61,6 +62,10 @@ class WeekModel:
         self.inst = inst
         self.skip = skip      # hard rule families left out, only to name the one that refuses a pin or move
         self.model = _Model()
+        # Planning fixes every wish true: they are then the constant true, and what they enforce always holds.
+        # Explaining makes each wish an assumption literal, so CP-SAT can name the ones that conflict.
+        self.assumed = wishes == "assumed"
+        self.true = self.model.new_constant(1)
         self.wishes: dict[str, tuple[cp_model.IntVar, Wish]] = {}
         self.penalties: list[soft.Penalty] = []
         self.time_slack: dict[int, cp_model.IntVar] = {}
@@ -68,18 +73,23 @@ class WeekModel:
         self._add_constraints(time_slack)
         if objective:
             self._add_objective()
-        wish_lits = [lit for lit, _ in self.wishes.values()]
-        if wishes == "fixed":
-            for lit in wish_lits:
-                self.model.add(lit == 1)
-        else:
-            self.model.add_assumptions(wish_lits)
+        if self.assumed:
+            self.model.add_assumptions([lit for lit, _ in self.wishes.values()])
 
     # --- variables -------------------------------------------------------------------------------------
-    def _wish(self, wish: Wish) -> cp_model.IntVar:
-        lit = self.model.new_bool_var(f"wish[{wish.id}]")
-        self.wishes[wish.id] = (lit, wish)
+    def wish(self, wish_id: str, text: Callable[[], str]) -> cp_model.IntVar:
+        """The literal of one thing the runner asked for: the constant true when planning, an assumption when
+        explaining (`text` is only worded then)."""
+        if not self.assumed:
+            return self.true
+        lit = self.model.new_bool_var(f"wish[{wish_id}]")
+        self.wishes[wish_id] = (lit, Wish(wish_id, text()))
         return lit
+
+    def enforce(self, constraint: cp_model.Constraint, lit: cp_model.IntVar) -> None:
+        """`constraint` only where the wish `lit` holds (always, when wishes are fixed)."""
+        if lit is not self.true:
+            constraint.only_enforce_if(lit)
 
     def _build_variables(self) -> None:
         inst, m = self.inst, self.model
@@ -88,9 +98,8 @@ class WeekModel:
         self.keep: dict[str, cp_model.IntVar] = {}
         for run in inst.runs:
             self.steps[run.day] = m.new_int_var(0, run.max_minutes // step, f"run_steps[{run.day}]")
-            self.keep[run.day] = self._wish(Wish(
-                f"run:{run.day}", f"your {run.requested_kind} run on {DAY_NAMES[run.day]} "
-                                  f"({run.requested_minutes} min)"))
+            self.keep[run.day] = self.wish(f"run:{run.day}", lambda run=run: (
+                f"your {run.requested_kind} run on {DAY_NAMES[run.day]} ({run.requested_minutes} min)"))
         # A session is one of a few candidate exercise sets ("templates", see session_templates). Choosing among
         # whole sets instead of single exercises keeps the minutes arithmetic out of the search, which is what
         # makes the model prove optimality fast. A session with one candidate set is that set's literal.
@@ -98,6 +107,8 @@ class WeekModel:
         self.template: dict[tuple[int, str], list[tuple[cp_model.IntVar, CandidateSet]]] = {}
         self.session_minutes: dict[tuple[int, str], cp_model.LinearExprT] = {}
         self.session_most: dict[tuple[int, str], int] = {}       # the longest candidate set's minutes
+        self.on_by_kind: dict[str, list[cp_model.IntVar]] = {}
+        self.on_by_day: dict[int, list[cp_model.IntVar]] = {}
         loaded_sets: dict[tuple[int, str], list[cp_model.IntVar]] = {}
         b = inst.rules.budget
         for (d, kind), exercises in inst.options.items():
@@ -115,6 +126,8 @@ class WeekModel:
                 m.add(cp_model.LinearExpr.sum(lits) == on)
                 self.session_minutes[d, kind] = cp_model.LinearExpr.weighted_sum(lits, [t.minutes for t in sets])
             self.on[d, kind] = on
+            self.on_by_kind.setdefault(kind, []).append(on)
+            self.on_by_day.setdefault(d, []).append(on)
             self.template[d, kind] = choices
             self.session_most[d, kind] = max(t.minutes for t in sets)
             for var, chosen in choices:
@@ -122,10 +135,12 @@ class WeekModel:
                     loaded_sets.setdefault((d, group), []).append(var)
         # extra[d]: the day's minutes of sessions, within the day-type cap (R11)
         self.extra: dict[int, cp_model.LinearExprT] = {}
+        self.day_most: dict[int, int] = {}        # the most minutes the day's sessions can take
         for frame in inst.frames:
             keys = [(frame.index, k) for k in SESSION_KINDS if (frame.index, k) in self.session_minutes]
             self.extra[frame.index] = extra = cp_model.LinearExpr.sum([self.session_minutes[k] for k in keys])
-            if sum(self.session_most[k] for k in keys) > frame.rule_budget:
+            self.day_most[frame.index] = most = sum(self.session_most[k] for k in keys)
+            if most > frame.rule_budget:
                 m.add(extra <= frame.rule_budget)
         # loaded[d, g]: a level-2/3 strength exercise for muscle group g on day d (R2)
         self.loaded: dict[tuple[int, str], cp_model.IntVar] = {}
@@ -161,7 +176,8 @@ class WeekModel:
     def _add_objective(self) -> None:
         soft.add_objective(self)
         replan.add_change_penalties(self)
-        self.model.minimize(sum(p.weight * p.term for p in self.penalties))
+        self.model.minimize(cp_model.LinearExpr.weighted_sum([p.term for p in self.penalties],
+                                                             [p.weight for p in self.penalties]))
 
     # --- solving ---------------------------------------------------------------------------------------
     def solver(self, presolve: bool = True) -> cp_model.CpSolver:

@@ -37,12 +37,17 @@ def add_objective(wm: WeekModel) -> None:
     """Sum of weighted penalties (weights: data/rules.toml [weights])."""
     inst, m, w, routine = wm.inst, wm.model, wm.inst.rules.weights, wm.inst.rules.routine
     step = inst.rules.caps.step_minutes
+    total = cp_model.LinearExpr.sum
     # closeness to the requested volume, fairly spread: the k-th step cut from one run costs k steps, so
     # one deep cut costs more than several shallow ones (a cut of c steps costs c(c+1)/2 × the weight)
     for run in inst.runs:
         hi = run.max_minutes // step
-        cut = m.new_int_var(0, hi, f"run_cut[{run.day}]")
-        m.add(cut == hi * wm.keep[run.day] - wm.steps[run.day])
+        keep = wm.keep[run.day]
+        if keep is wm.true:
+            cut: cp_model.LinearExprT = hi - wm.steps[run.day]
+        else:
+            cut = m.new_int_var(0, hi, f"run_cut[{run.day}]")
+            m.add(cut == hi * keep - wm.steps[run.day])
         cost = m.new_int_var(0, hi * (hi + 1) // 2, f"run_cut_cost[{run.day}]")
         m.add_element(cut, [c * (c + 1) // 2 for c in range(hi + 1)], cost)
         soft(wm, cost, w.volume_step, "R12", f"{DAY_NAMES[run.day]} run shorter than the rules allow")
@@ -54,52 +59,53 @@ def add_objective(wm: WeekModel) -> None:
     for (kind, ids), lits in same.items():
         if len(lits) > routine.same_set_max_days:
             over = m.new_int_var(0, len(lits), f"same_set[{kind},{'+'.join(ids)}]")
-            m.add(over >= sum(lits) - routine.same_set_max_days)
+            m.add(over >= total(lits) - routine.same_set_max_days)
             soft(wm, over, w.same_set_repeat, "R16",
-                       f"the same {AREA_LABELS[kind]} exercises on more than {routine.same_set_max_days} days")
+                 f"the same {AREA_LABELS[kind]} exercises on more than {routine.same_set_max_days} days")
     # sessions per area: weak areas aim higher (R3 core, R6 mobility, R7 hamstrings)
     for area in SESSION_KINDS:
-        days = [on for (d, k), on in wm.on.items() if k == area]
+        days = wm.on_by_kind.get(area)
         if not days:
             continue
         weak = area in inst.weak
         target = min(len(days), (inst.rules.targets.weak if weak else inst.rules.targets.other)[area])
-        short = shortfall(wm, f"short[{area}]", target, sum(days), target)
-        rule = {"core": "R3", "hamstrings": "R7"}.get(area, "R6" if area in ("hip_mobility", "thoracic")
-                                                      else "R16")
-        soft(wm, short, w.weak_area_short if weak else w.other_area_short, rule,
-                   f"fewer {AREA_LABELS[area]} sessions than the target of {target}")
-        if area == "core":
+        count = total(days)
+        if target:
+            short = shortfall(wm, f"short[{area}]", target, count, target)
+            rule = {"core": "R3", "hamstrings": "R7"}.get(area, "R6" if area in ("hip_mobility", "thoracic")
+                                                          else "R16")
+            soft(wm, short, w.weak_area_short if weak else w.other_area_short, rule,
+                 f"fewer {AREA_LABELS[area]} sessions than the target of {target}")
+        if area == "core" and len(days) > routine.core_max:
             over = m.new_int_var(0, 7, "core_over_max")
-            m.add(over >= sum(days) - routine.core_max)
+            m.add(over >= count - routine.core_max)
             soft(wm, over, w.core_above_max, "R3", f"more than {routine.core_max} core sessions")
     # R2 lower bound: at least 2 loaded sessions per group when loaded work is allowed at all
     for group in LOAD_GROUPS:
         days = [v for (d, g), v in wm.loaded.items() if g == group]
         if days:
             need = min(routine.loaded_min_per_week, (len(days) + 1) // 2)
-            short = shortfall(wm, f"loaded_short[{group}]", need, sum(days), need)
+            short = shortfall(wm, f"loaded_short[{group}]", need, total(days), need)
             soft(wm, short, w.loaded_short, "R2",
-                       f"fewer than {need} loaded {group.replace('_', '-')} strength sessions")
+                 f"fewer than {need} loaded {group.replace('_', '-')} strength sessions")
     # R5 hard days hard, easy days easy; R15 no tiring core shortly before a run
     for (d, group), var in wm.loaded.items():
         frame = inst.frames[d]
         if frame.run_kind is None:
             soft(wm, var, w.strength_on_rest_day, "R5",
-                       f"loaded strength on rest day {frame.name}")
+                 f"loaded strength on rest day {frame.name}")
         elif frame.run_kind == "easy" and inst.request.level > 1:
             soft(wm, var, w.strength_on_easy_day, "R5",
-                       f"loaded strength on easy day {frame.name}")
+                 f"loaded strength on easy day {frame.name}")
         if group == "core" and frame.run_start is not None and frame.window_start < frame.run_start:
             gap = frame.run_start - (frame.window_start + frame.window_minutes)
             if gap < routine.tiring_core_gap_before_run:
                 soft(wm, var, w.tiring_core_before_run, "R15",
-                           f"loaded core shortly before the {frame.name} run")
+                     f"loaded core shortly before the {frame.name} run")
     # spread: each session beyond the first on one day costs (no piling on one day)
     for frame in inst.frames:
-        ons = [on for (d, k), on in wm.on.items() if d == frame.index]
+        ons = wm.on_by_day.get(frame.index, ())
         if len(ons) > 1:
             stacked = m.new_int_var(0, len(ons) - 1, f"stacked[{frame.day}]")
-            m.add(stacked >= sum(ons) - 1)
+            m.add(stacked >= total(ons) - 1)
             soft(wm, stacked, w.stacked_session, "spread", f"more than one session on {frame.name}")
-
