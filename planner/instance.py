@@ -78,23 +78,31 @@ class CandidateSet:
 
 # candidate sets by (the allowed exercises by identity, day, budget): the same few allowed lists recur in every
 # week, and building their sets was a tenth of a plan's time. Each entry keeps its exercises alive, so the
-# identities in its key cannot be reused by other objects.
+# identities in its key cannot be reused by other objects. The week-wide lists of planner.eligibility are the
+# same tuple from plan to plan, so most lookups are by that one identity.
 _CANDIDATES: dict[tuple[object, ...], tuple[tuple[Exercise, ...], tuple[CandidateSet, ...]]] = {}
-_CANDIDATES_MAX = 50_000
+_BY_TUPLE: dict[tuple[int, ...], tuple[tuple[Exercise, ...], tuple[CandidateSet, ...]]] = {}
+_CANDIDATES_MAX = 20_000
 
 
 def candidate_sets(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,
                    longest: int) -> tuple[CandidateSet, ...]:
     """`session_templates` as CandidateSets, memoised (pure and deterministic, so a cache cannot change a plan)."""
+    fast = (id(exercises), day, fewest, most, shortest, longest)
+    hit = _BY_TUPLE.get(fast)
+    if hit is not None and hit[0] is exercises:
+        return hit[1]
     key = (*map(id, exercises), day, fewest, most, shortest, longest)
     hit = _CANDIDATES.get(key)
-    if hit is not None:
-        return hit[1]
-    sets = tuple(CandidateSet.of(t) for t in session_templates(exercises, day, fewest, most, shortest, longest))
-    if len(_CANDIDATES) >= _CANDIDATES_MAX:
-        _CANDIDATES.clear()
-    _CANDIDATES[key] = (exercises, sets)
-    return sets
+    if hit is None:
+        sets = tuple(CandidateSet.of(t) for t in session_templates(exercises, day, fewest, most, shortest, longest))
+        if len(_CANDIDATES) >= _CANDIDATES_MAX:
+            _CANDIDATES.clear()
+        hit = _CANDIDATES[key] = (exercises, sets)
+    if len(_BY_TUPLE) >= _CANDIDATES_MAX:
+        _BY_TUPLE.clear()
+    _BY_TUPLE[fast] = (exercises, hit[1])
+    return hit[1]
 
 
 def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,

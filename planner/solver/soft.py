@@ -68,7 +68,7 @@ def add_objective(wm: WeekModel) -> None:
         if not days:
             continue
         weak = area in inst.weak
-        target = min(len(days), (inst.rules.targets.weak if weak else inst.rules.targets.other)[area])
+        target = min(wm.allowed_sessions[area], (inst.rules.targets.weak if weak else inst.rules.targets.other)[area])
         count = total(days)
         if target:
             short = shortfall(wm, f"short[{area}]", target, count, target)
@@ -84,7 +84,7 @@ def add_objective(wm: WeekModel) -> None:
     for group in LOAD_GROUPS:
         days = [v for (d, g), v in wm.loaded.items() if g == group]
         if days:
-            need = min(routine.loaded_min_per_week, (len(days) + 1) // 2)
+            need = min(routine.loaded_min_per_week, (len(wm.allowed_loaded_days[group]) + 1) // 2)
             short = shortfall(wm, f"loaded_short[{group}]", need, total(days), need)
             soft(wm, short, w.loaded_short, "R2",
                  f"fewer than {need} loaded {group.replace('_', '-')} strength sessions")

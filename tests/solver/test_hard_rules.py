@@ -76,9 +76,15 @@ def test_r10_six_runs_are_fine(knowledge):
 
 
 def test_r11_no_session_on_a_day_without_spare_time(knowledge):
-    wm = model_for(knowledge, available={"mon": {"minutes": 30, "start": "18:00"}}, weak_areas=[])
+    inst = build_instance(request(knowledge, available={"mon": {"minutes": 30, "start": "18:00"}}, weak_areas=[]),
+                          knowledge, "GREEN", False)
+    assert any(d == 1 for d, _ in inst.options), "Tuesday has allowed sessions, only the runner's time forbids them"
+    # planning: a session that cannot fit the day's spare minutes is left out of the model
+    assert not [on for (d, k), on in WeekModel(inst).on.items() if d == 1]
+    # explaining: the session is there and the runner's time (a wish) is what forbids it
+    wm = WeekModel(inst, wishes="assumed", objective=False)
     tue = [on for (d, k), on in wm.on.items() if d == 1]
-    assert tue, "Tuesday has allowed sessions, only the runner's time forbids them"
+    assert tue
     wm.model.add_bool_or(tue)
     assert solve_status(wm) == cp_model.INFEASIBLE
 
