@@ -63,18 +63,6 @@ class _Moment:
     hours_ahead: float | None   # real hours from the latest start to the next hard run (R4), when asked
 
 
-def _moment(frames: Sequence[DayFrame], day_index: int, start: int, request: PlanRequest, rules: Rules,
-            hours: bool) -> _Moment:
-    today = frames[day_index]
-    flexion_from = minutes_of(request.wake_time) + rules.routine.flexion_after_waking
-    before_run = today.run_start is not None and start < today.run_start
-    # the session may start anywhere in the day's window: count from its latest possible start
-    ahead = hours_until_next_hard_run(frames, day_index, start + today.window_minutes, request.timezone) \
-        if hours else None
-    return _Moment(start < flexion_from, before_run, before_run and today.hard,
-                   day_index + 1 < 7 and frames[day_index + 1].hard, ahead)
-
-
 def _day_refusal(ex: Exercise, at: _Moment) -> str | None:
     """What rules an exercise out on one day from a start time: R8, R15, R4, R5."""
     # R8: no flexion-biased items within 1–2 h of waking (Snook 1998).
@@ -95,15 +83,16 @@ def _day_refusal(ex: Exercise, at: _Moment) -> str | None:
     return None
 
 
-def refusal(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
+def refusal(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: Sequence[DayFrame],
             day_index: int, start: int, rules: Rules) -> str | None:
     """Why an exercise may not be done on a day from a start time (a rule id, or "level", "flare",
     "equipment"), or None when it may."""
     return _static_refusal(ex, request, limits) or _day_refusal(
-        ex, _moment(frames, day_index, start, request, rules, bool(ex.hours_before_hard_run)))
+        ex, ExerciseFilter(None, request, limits, frames, rules).moment(day_index, start,
+                                                                       bool(ex.hours_before_hard_run)))
 
 
-def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: list[DayFrame],
+def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: Sequence[DayFrame],
             day_index: int, start: int, rules: Rules) -> bool:
     """Whether an exercise may be done on a day from a start time: equipment, level, flare, R1, R4, R5, R8."""
     return refusal(ex, request, limits, frames, day_index, start, rules) is None
@@ -129,14 +118,54 @@ def _week_allowed(catalogue: Catalogue, category: str, request: PlanRequest,
     return found, _WEEK_ALLOWED[key][2]
 
 
+class ExerciseFilter:
+    """`eligible` for one week: the wake time, and each category's week-wide list, read once."""
+
+    def __init__(self, catalogue: Catalogue | None, request: PlanRequest, limits: ExerciseLimits,
+                 frames: Sequence[DayFrame], rules: Rules) -> None:
+        self.catalogue, self.request, self.limits, self.frames = catalogue, request, limits, frames
+        self.flexion_from = minutes_of(request.wake_time) + rules.routine.flexion_after_waking
+        self._week: dict[str, tuple[tuple[Exercise, ...], int]] = {}
+        self._ahead: dict[tuple[int, int], float | None] = {}
+
+    def moment(self, day_index: int, start: int, hours: bool) -> _Moment:
+        """The day rules' view of a session start (`hours`: also the real hours to the next hard run)."""
+        frames = self.frames
+        today = frames[day_index]
+        before_run = today.run_start is not None and start < today.run_start
+        return _Moment(start < self.flexion_from, before_run, before_run and today.hard,
+                       day_index + 1 < 7 and frames[day_index + 1].hard,
+                       self._hours_ahead(day_index, start) if hours else None)
+
+    def _hours_ahead(self, day_index: int, start: int) -> float | None:
+        # the session may start anywhere in the day's window: count from its latest possible start
+        key = (day_index, start)
+        if key not in self._ahead:
+            self._ahead[key] = hours_until_next_hard_run(
+                self.frames, day_index, start + self.frames[day_index].window_minutes, self.request.timezone)
+        return self._ahead[key]
+
+    def eligible(self, category: str, day_index: int, start: int) -> tuple[Exercise, ...]:
+        """The exercises of a category allowed in a session on a day starting at `start`, in catalogue order.
+        When no day rule applies, the week's own tuple (the same object from plan to plan)."""
+        hit = self._week.get(category)
+        if hit is None:
+            assert self.catalogue is not None
+            hit = self._week[category] = _week_allowed(self.catalogue, category, self.request, self.limits)
+        week, most_hours = hit
+        frames = self.frames
+        today = frames[day_index]
+        if not (start < self.flexion_from or (today.run_start is not None and start < today.run_start)
+                or (day_index + 1 < 7 and frames[day_index + 1].hard)):
+            ahead = self._hours_ahead(day_index, start) if most_hours else None
+            if ahead is None or ahead >= most_hours:
+                return week     # no day rule applies
+        at = self.moment(day_index, start, most_hours > 0)
+        return tuple(ex for ex in week if _day_refusal(ex, at) is None)
+
+
 def eligible(catalogue: Catalogue, category: str, request: PlanRequest, limits: ExerciseLimits,
              frames: Sequence[DayFrame], day_index: int, start: int, rules: Rules) -> tuple[Exercise, ...]:
     """The exercises of a category allowed in a session on a day starting at `start`, in catalogue order
-    (pure: the memo of the week-wide rules cannot change an answer). When no day rule applies, the week's
-    own tuple."""
-    week, most_hours = _week_allowed(catalogue, category, request, limits)
-    at = _moment(frames, day_index, start, request, rules, most_hours > 0)
-    if not (at.early or at.before_run or at.next_day_hard
-            or (at.hours_ahead is not None and at.hours_ahead < most_hours)):
-        return week
-    return tuple(ex for ex in week if _day_refusal(ex, at) is None)
+    (pure: the memo of the week-wide rules cannot change an answer). A week asking many: ExerciseFilter."""
+    return ExerciseFilter(catalogue, request, limits, frames, rules).eligible(category, day_index, start)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from planner.catalogue import Exercise
 from planner.context import Boundary, PlanContext, Reference, boundary_of, reference_of
-from planner.eligibility import eligible, exercise_limits, refusal
+from planner.eligibility import ExerciseFilter, exercise_limits, refusal
 from planner.exercise_steps import Step, step_of, stepped
 from planner.frames import DayFrame, day_frames
 from planner.history import derive
@@ -77,6 +79,7 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatu
     options: dict[tuple[int, str], tuple[Exercise, ...]] = {}
     why_not: dict[tuple[int, str], str] = {}
     frozen = week.reference.frozen if week.reference is not None else 0
+    allowed_in = ExerciseFilter(catalogue, request, limits, frames, rules)
     for frame in frames:
         for kind in SESSION_KINDS:
             if (frame.index, kind) in fixed:
@@ -84,7 +87,7 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatu
                 continue
             if frame.index < frozen or frame.rule_budget < rules.budget.session_min:
                 continue
-            allowed = eligible(catalogue, kind, request, limits, frames, frame.index, frame.window_start, rules)
+            allowed = allowed_in.eligible(kind, frame.index, frame.window_start)
             if week.step is not None and week.step.kind == kind:
                 moved_on = list(stepped(tuple(allowed), week.step, catalogue, allowed))
                 b = rules.budget
@@ -198,7 +201,8 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
 
 
 def _sources(rules: Rules, ids: list[str] | tuple[str, ...]) -> dict[str, str]:
-    return {rid: rules.source(rid) for rid in ids if any(r.id == rid for r in rules.rule)}
+    known = rules.sources
+    return {rid: known[rid] for rid in ids if rid in known}
 
 
 # ExerciseDose is immutable and depends only on the exercise and the level: one per pair, kept with its exercise
@@ -218,7 +222,33 @@ def _dose(ex: Exercise, level: int) -> ExerciseDose:
     return dose
 
 
-def _fill(candidates: list[Exercise], minutes: int, rotate: int) -> tuple[Exercise, ...]:
+# Pure functions of (exercises, numbers) asked again and again with the same week-wide tuples and candidate
+# sets: memoised by the tuple's identity, each entry keeping its tuple alive so the id stays its own.
+_MEMO: dict[tuple[object, ...], tuple[object, object]] = {}
+T = TypeVar("T")
+
+
+def _memo(kind: str, of: tuple[Exercise, ...], args: tuple[int, ...], make: Callable[[], T]) -> T:
+    key = (kind, id(of), *args)
+    hit = _MEMO.get(key)
+    if hit is not None and hit[0] is of:
+        return hit[1]       # type: ignore[return-value]
+    value = make()
+    if len(_MEMO) >= 20_000:
+        _MEMO.clear()
+    _MEMO[key] = (of, value)
+    return value
+
+
+def _doses(exercises: tuple[Exercise, ...], level: int) -> tuple[ExerciseDose, ...]:
+    return _memo("doses", exercises, (level,), lambda: tuple(_dose(e, level) for e in exercises))
+
+
+def _filled(candidates: tuple[Exercise, ...], minutes: int, rotate: int) -> tuple[Exercise, ...]:
+    return _memo("fill", candidates, (minutes, rotate), lambda: _fill(candidates, minutes, rotate))
+
+
+def _fill(candidates: Sequence[Exercise], minutes: int, rotate: int) -> tuple[Exercise, ...]:
     """Warm-up/cool-down content: the walk first (DOMAIN §3 lists it first), then the other allowed items
     rotated by the day (R16 variety), as long as they fit the item's minutes."""
     walks = [e for e in candidates if e.kind == "cardio"]
@@ -249,6 +279,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
     weekly_cap, weekly_why = inst.weekly_cap, inst.weekly_why
     days: list[Day] = []
     week_reason = _week_reason(inst, status, caution)
+    allowed_in = ExerciseFilter(knowledge.catalogue, request, inst.limits, inst.frames, rules)
     flexion_from = minutes_of(request.wake_time) + routine.flexion_after_waking
     for frame in inst.frames:
         items: list[Item] = []
@@ -268,42 +299,40 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
                                "(not a fixed 180).")
                 rule_ids.append("R14")
             start = frame.run_start
-            warm = _fill(eligible(knowledge.catalogue, "warm_up", request, inst.limits, inst.frames, d,
-                                    start - routine.warm_up_minutes, rules), routine.warm_up_minutes, d)
+            warm = _filled(allowed_in.eligible("warm_up", d, start - routine.warm_up_minutes),
+                           routine.warm_up_minutes, d)
             items.append(Item(f"{frame.day}-warm_up", "warm_up", start - routine.warm_up_minutes,
-                              routine.warm_up_minutes, tuple(_dose(e, level) for e in warm),
+                              routine.warm_up_minutes, _doses(warm, level),
                               ("A dynamic warm-up before the run, for comfort and readiness.",), ("R9",)))
             items.append(Item(f"{frame.day}-run", "run", start, planned, (), tuple(reasons),
                               tuple(dict.fromkeys(rule_ids)), run_kind=lim.kind,
                               requested_minutes=lim.requested_minutes, requested_run_kind=lim.requested_kind,
                               intervals=lim.intervals))
             cool_start = start + planned
-            cool_options = eligible(knowledge.catalogue, "cool_down", request, inst.limits, inst.frames, d,
-                                      cool_start, rules)
-            cool = list(_fill(cool_options, routine.cool_down_minutes, d))
+            cool_options = allowed_in.eligible("cool_down", d, cool_start)
+            cool: tuple[Exercise, ...] = _filled(cool_options, routine.cool_down_minutes, d)
             cool_reasons = ["An easy cool-down after the run; stretching here is for comfort, "
                             "not to prevent soreness."]
             cool_rules = ["R9"]
             first = _first_stretch_start(by_day.get(d, []), frame)
             gap = routine.second_stretch_gap_hours * 60
             if request.hamstring_twice_daily and first is not None and abs(cool_start - first) >= gap:
-                stretch = [e for e in eligible(knowledge.catalogue, "hamstrings", request, inst.limits,
-                                               inst.frames, d, cool_start, rules) if e.straight_leg_stretch]
+                stretch = [e for e in allowed_in.eligible("hamstrings", d, cool_start) if e.straight_leg_stretch]
                 if stretch and stretch[0].minutes <= routine.cool_down_minutes:
                     # the stretch takes its place inside the cool-down's minutes, the rest is filled around it
-                    cool = [stretch[0], *_fill(cool_options, routine.cool_down_minutes - stretch[0].minutes, d)]
+                    cool = (stretch[0], *_fill(cool_options, routine.cool_down_minutes - stretch[0].minutes, d))
                     cool_reasons.append(f"Your second hamstring stretch today, as you asked: at least "
                                         f"{routine.second_stretch_gap_hours} h after the first.")
                     cool_rules.append("R7")
                     second_stretch_days += 1
             items.append(Item(f"{frame.day}-cool_down", "cool_down", cool_start, routine.cool_down_minutes,
-                              tuple(_dose(e, level) for e in cool), tuple(cool_reasons), tuple(cool_rules)))
+                              _doses(cool, level), tuple(cool_reasons), tuple(cool_rules)))
         start = frame.window_start
         # R15: strength, then mobility — the order of SESSION_KINDS, which the solver's start times assume too
         for session in sorted(by_day.get(d, []), key=lambda s: SESSION_KINDS.index(s.kind)):
             reasons, rule_ids = _session_reasons(session, inst, week_reason, flexion_from)
             items.append(Item(f"{frame.day}-{session.kind}", session.kind, start, session.minutes,
-                              tuple(_dose(e, level) for e in session.exercises), reasons, rule_ids))
+                              _doses(session.exercises, level), reasons, rule_ids))
             start += session.minutes
         items.sort(key=lambda i: i.start)
         days.append(Day(frame.date, frame.day, tuple(items)))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from planner.localtime import steady_week
 from planner.request import DAY_NAMES, WEEKDAYS, PlanRequest, minutes_of
 from planner.rules import Rules
 from planner.volume import RunLimit
@@ -78,8 +79,17 @@ def hours_until_next_hard_run(frames: Sequence[DayFrame], day_index: int, start:
                               timezone: str = "UTC") -> float | None:
     """Real hours (DST-aware, in the runner's zone) from a session start to the next long or quality run
     later this week (None if none)."""
+    today = frames[day_index]
+    if steady_week(today.date - dt.timedelta(days=today.date.weekday()), timezone):
+        # no clock change this week: real hours are wall-clock hours
+        for frame in frames[day_index:]:
+            if frame.hard and frame.run_start is not None:
+                gap = ((frame.date - today.date).days * 24 * 60 + frame.run_start - start) / 60
+                if gap > 0:
+                    return gap
+        return None
     zone = ZoneInfo(timezone)
-    begin = frames[day_index].instant(start, zone)
+    begin = today.instant(start, zone)
     for frame in frames[day_index:]:
         if frame.hard and frame.run_start is not None:
             gap = (frame.instant(frame.run_start, zone) - begin).total_seconds() / 3600

@@ -7,6 +7,7 @@ caps), frames.py (days, windows, real time), eligibility.py (which exercise may 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -151,10 +152,12 @@ class Rules(DataModel):
 
     def source(self, rule_id: str) -> str:
         """'R8 — title: source' for the plan's "why this?"."""
-        for r in self.rule:
-            if r.id == rule_id:
-                return f"{r.title}. {r.text} Source: {r.source}"
-        raise KeyError(rule_id)
+        return self.sources[rule_id]
+
+    @cached_property
+    def sources(self) -> dict[str, str]:
+        """Every rule's source line by id (worded once: every plan lists its rules' sources)."""
+        return {r.id: f"{r.title}. {r.text} Source: {r.source}" for r in self.rule}
 
     def policy(self, status: PainStatus) -> PainPolicy:
         return {"GREEN": self.pain.green, "AMBER": self.pain.amber}.get(status, self.pain.red)

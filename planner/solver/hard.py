@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ortools.sat.python import cp_model
+from ortools.util.python.sorted_interval_list import Domain
 
 from planner.frames import DayFrame
 from planner.instance import AREA_LABELS, LOAD_GROUPS
@@ -168,6 +169,9 @@ def add_r12_run_volume(wm: WeekModel) -> None:
         keep = wm.keep[day]
         # a fixed run (a ladder session, a day before today, a pinned run) has exactly its limit
         lowest = fixed.get(day, min_steps)
+        if keep is wm.true and lowest <= wm.step_limit[day]:
+            steps.with_domain(Domain(lowest, wm.step_limit[day]))    # a kept run: the bound as its domain
+            continue
         wm.enforce(m.add(steps >= lowest), keep)
         if keep is not wm.true:
             m.add(steps == 0).only_enforce_if(~keep)

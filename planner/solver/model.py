@@ -11,6 +11,7 @@ day) are literals: fixed true when planning, assumptions when explaining an infe
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable
 from typing import Literal
@@ -28,11 +29,11 @@ from planner.instance import (
     Wish,
     candidate_sets,
 )
-from planner.plan import SESSION_KINDS
 from planner.request import DAY_NAMES
 from planner.solver import hard, replan, soft
 
 _BOOL = Domain(0, 1)
+_THREAD = threading.local()
 # Variable names cost a third of creating a variable and nothing reads them but a person debugging a model:
 # BACKSTRIDE_MODEL_NAMES=1 keeps them (e.g. for model.export_to_file).
 _NAMED = os.environ.get("BACKSTRIDE_MODEL_NAMES") == "1"
@@ -99,7 +100,9 @@ class WeekModel:
         step = inst.rules.caps.step_minutes
         self.steps: dict[str, cp_model.IntVar] = {}
         self.keep: dict[str, cp_model.IntVar] = {}
+        self.step_limit: dict[str, int] = {}
         for run in inst.runs:
+            self.step_limit[run.day] = run.max_minutes // step
             self.steps[run.day] = m.new_int_var(0, run.max_minutes // step, f"run_steps[{run.day}]")
             self.keep[run.day] = self.wish(f"run:{run.day}", lambda run=run: (
                 f"your {run.requested_kind} run on {DAY_NAMES[run.day]} ({run.requested_minutes} min)"))
@@ -218,9 +221,14 @@ class WeekModel:
         return solver
 
     def solve(self) -> WeekSolution:
-        """Solve with the objective; map every CP-SAT status to a distinct outcome."""
-        solver = self.solver()
-        solver.parameters.linearization_level = self.inst.rules.solver.linearization_level
+        """Solve with the objective; map every CP-SAT status to a distinct outcome. The solver object is one
+        per thread, set up once per settings: a new CpSolver costs more than a tenth of the model building."""
+        settings = self.inst.rules.solver
+        solver = getattr(_THREAD, "solver", None)
+        if solver is None or _THREAD.settings is not settings:
+            solver = self.solver()
+            solver.parameters.linearization_level = settings.linearization_level
+            _THREAD.solver, _THREAD.settings = solver, settings
         started = time.perf_counter()
         code = solver.solve(self.model)
         wall_ms = (time.perf_counter() - started) * 1000
@@ -237,7 +245,7 @@ class WeekModel:
 
         runs = {day: solution[var.index] * step for day, var in self.steps.items()}
         sessions = []
-        for (d, kind), on in sorted(self.on.items(), key=lambda kv: (kv[0][0], SESSION_KINDS.index(kv[0][1]))):
+        for (d, kind), on in self.on.items():       # in day, then SESSION_KINDS order (WeekInstance.options)
             if solution[on.index]:
                 chosen = next(t for v, t in self.template[d, kind] if solution[v.index])
                 sessions.append(SessionChoice(d, kind, chosen.exercises))
