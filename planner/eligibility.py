@@ -161,7 +161,8 @@ class ExerciseFilter:
             if ahead is None or ahead >= most_hours:
                 return week     # no day rule applies
         at = self.moment(day_index, start, most_hours > 0)
-        return tuple(ex for ex in week if _day_refusal(ex, at) is None)
+        kept = tuple(ex for ex in week if _day_refusal(ex, at) is None)
+        return week if len(kept) == len(week) else kept
 
 
 def eligible(catalogue: Catalogue, category: str, request: PlanRequest, limits: ExerciseLimits,

@@ -76,18 +76,35 @@ class CandidateSet:
                             tuple(sorted(e.id for e in exercises)))
 
 
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """A session's candidate sets with what pruning reads: the groups any of them loads, the shortest and
+    longest minutes (no set: shortest is larger than any day)."""
+
+    sets: tuple[CandidateSet, ...]
+    groups: frozenset[str]
+    shortest: int
+    longest: int
+
+    @staticmethod
+    def of(sets: tuple[CandidateSet, ...]) -> Candidates:
+        minutes = [t.minutes for t in sets]
+        return Candidates(sets, frozenset(g for t in sets for g in t.groups),
+                          min(minutes, default=24 * 60 + 1), max(minutes, default=0))
+
+
 # candidate sets by (the allowed exercises by identity, day, budget): the same few allowed lists recur in every
 # week, and building their sets was a tenth of a plan's time. Each entry keeps its exercises alive, so the
 # identities in its key cannot be reused by other objects. The week-wide lists of planner.eligibility are the
 # same tuple from plan to plan, so most lookups are by that one identity.
-_CANDIDATES: dict[tuple[object, ...], tuple[tuple[Exercise, ...], tuple[CandidateSet, ...]]] = {}
-_BY_TUPLE: dict[tuple[int, ...], tuple[tuple[Exercise, ...], tuple[CandidateSet, ...]]] = {}
+_CANDIDATES: dict[tuple[object, ...], tuple[tuple[Exercise, ...], Candidates]] = {}
+_BY_TUPLE: dict[tuple[int, ...], tuple[tuple[Exercise, ...], Candidates]] = {}
 _CANDIDATES_MAX = 20_000
 
 
 def candidate_sets(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,
-                   longest: int) -> tuple[CandidateSet, ...]:
-    """`session_templates` as CandidateSets, memoised (pure and deterministic, so a cache cannot change a plan)."""
+                   longest: int) -> Candidates:
+    """`session_templates` as Candidates, memoised (pure and deterministic, so a cache cannot change a plan)."""
     fast = (id(exercises), day, fewest, most, shortest, longest)
     hit = _BY_TUPLE.get(fast)
     if hit is not None and hit[0] is exercises:
@@ -95,7 +112,8 @@ def candidate_sets(exercises: tuple[Exercise, ...], day: int, fewest: int, most:
     key = (*map(id, exercises), day, fewest, most, shortest, longest)
     hit = _CANDIDATES.get(key)
     if hit is None:
-        sets = tuple(CandidateSet.of(t) for t in session_templates(exercises, day, fewest, most, shortest, longest))
+        sets = Candidates.of(tuple(CandidateSet.of(t)
+                                   for t in session_templates(exercises, day, fewest, most, shortest, longest)))
         if len(_CANDIDATES) >= _CANDIDATES_MAX:
             _CANDIDATES.clear()
         hit = _CANDIDATES[key] = (exercises, sets)

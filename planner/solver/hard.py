@@ -152,8 +152,9 @@ def add_r11_time_budget(wm: WeekModel, time_slack: bool) -> None:
             continue
         if frame.rule_budget == 0 or frame.index not in wm.on_by_day:
             continue
-        if wm.day_most[frame.index] <= frame.window_minutes and not wm.assumed:
-            continue      # the day's sessions fit the runner's minutes whichever sets are chosen
+        if not wm.assumed and (wm.day_most[frame.index] <= frame.window_minutes
+                               or frame.window_minutes > frame.rule_budget):
+            continue      # the day's sessions fit the runner's minutes whichever sets the day's cap allows
         lit = wm.wish(f"time:{frame.day}", lambda frame=frame: (
             f"{frame.window_minutes} spare minutes on {frame.name}" if frame.window_minutes
             else f"no spare time on {frame.name}"))

@@ -16,11 +16,12 @@ import time
 from collections.abc import Callable
 from typing import Literal
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 from ortools.util.python.sorted_interval_list import Domain
 
 from planner.instance import (
     LOAD_GROUPS,
+    Candidates,
     CandidateSet,
     PenaltyRecord,
     SessionChoice,
@@ -112,6 +113,7 @@ class WeekModel:
         self.on: dict[tuple[int, str], cp_model.IntVar] = {}
         self.template: dict[tuple[int, str], list[tuple[cp_model.IntVar, CandidateSet]]] = {}
         self.session_most: dict[tuple[int, str], int] = {}       # the longest candidate set's minutes
+        self.session_least: dict[tuple[int, str], int] = {}      # the shortest one's
         self.on_by_kind: dict[str, list[cp_model.IntVar]] = {}
         self.on_by_day: dict[int, list[cp_model.IntVar]] = {}
         loaded_sets: dict[tuple[int, str], list[cp_model.IntVar]] = {}
@@ -124,37 +126,39 @@ class WeekModel:
         # week without time for a target still names that trade-off
         self.allowed_sessions: dict[str, int] = {}
         self.allowed_loaded_days: dict[str, set[int]] = {}
+        frames = inst.frames
         for (d, kind), exercises in inst.options.items():
             fixed = inst.fixed_sets.get((d, kind))
-            sets = (CandidateSet.of(fixed),) if fixed is not None else candidate_sets(
+            cands = Candidates.of((CandidateSet.of(fixed),)) if fixed is not None else candidate_sets(
                 exercises, d, b.exercises_min, b.exercises_max, b.session_min, b.session_max)
             self.allowed_sessions[kind] = self.allowed_sessions.get(kind, 0) + 1
-            for t in sets:
-                for group in t.groups:
-                    self.allowed_loaded_days.setdefault(group, set()).add(d)
+            for group in cands.groups:
+                self.allowed_loaded_days.setdefault(group, set()).add(d)
+            sets = cands.sets
+            most = cands.longest
             if fixed is None:
                 # a set longer than the day's cap (R11) can never be chosen, nor, planning, one longer than the
                 # runner's spare minutes that day
-                room = inst.frames[d].rule_budget
-                if self.fits_only:
-                    room = min(room, inst.frames[d].window_minutes)
-                if any(t.minutes > room for t in sets):
+                room = frames[d].rule_budget
+                if self.fits_only and frames[d].window_minutes < room:
+                    room = frames[d].window_minutes
+                if cands.shortest > room:
+                    continue
+                if most > room:
                     sets = tuple(t for t in sets if t.minutes <= room)
-                    if not sets:
-                        continue
+                    most = max(t.minutes for t in sets)
             on = new_bool("")
             if len(sets) == 1:
                 choices = [(on, sets[0])]
-                most = sets[0].minutes
             else:
                 choices = [(new_bool(""), t) for t in sets]
                 m.add(cp_model.LinearExpr.sum([v for v, _ in choices]) == on)
-                most = max(t.minutes for t in sets)
             self.on[d, kind] = on
             self.on_by_kind.setdefault(kind, []).append(on)
             self.on_by_day.setdefault(d, []).append(on)
             self.template[d, kind] = choices
             self.session_most[d, kind] = most
+            self.session_least[d, kind] = min(t.minutes for t in sets)
             day_most[d] = day_most.get(d, 0) + most
             lits, minutes = day_lits.setdefault(d, []), day_minutes.setdefault(d, [])
             for var, chosen in choices:
@@ -165,10 +169,15 @@ class WeekModel:
         # extra[d]: the day's minutes of sessions, within the day-type cap (R11)
         self.extra: dict[int, cp_model.LinearExprT] = {}
         self.day_most = {frame.index: day_most.get(frame.index, 0) for frame in inst.frames}   # most minutes a day
+        # the most minutes a day's sessions may take: its cap, and planning, the runner's spare minutes
+        self.day_room = {frame.index: min(frame.rule_budget, frame.window_minutes) if self.fits_only
+                         else frame.rule_budget for frame in inst.frames}
         for frame in inst.frames:
             d = frame.index
             self.extra[d] = extra = cp_model.LinearExpr.weighted_sum(day_lits.get(d, []), day_minutes.get(d, []))
-            if self.day_most[d] > frame.rule_budget:
+            # planning, where the runner's minutes are no more than the cap, R11's time wish (hard.py) binds instead
+            fewer_minutes = self.fits_only and frame.window_minutes <= frame.rule_budget
+            if self.day_most[d] > frame.rule_budget and not fewer_minutes:
                 m.add(extra <= frame.rule_budget)
         # loaded[d, g]: a level-2/3 strength exercise for muscle group g on day d (R2)
         self.loaded: dict[tuple[int, str], cp_model.IntVar] = {}
@@ -204,8 +213,15 @@ class WeekModel:
     def _add_objective(self) -> None:
         soft.add_objective(self)
         replan.add_change_penalties(self)
-        self.model.minimize(cp_model.LinearExpr.weighted_sum([p.term for p in self.penalties],
-                                                             [p.weight for p in self.penalties]))
+        # minimize(), written straight into the proto: OR-Tools' own copies the objective a term at a time
+        flat = cp_model_helper.FlatIntExpr(cp_model.LinearExpr.weighted_sum([p.term for p in self.penalties],
+                                                                            [p.weight for p in self.penalties]))
+        self.model.clear_objective()
+        objective = self.model.proto.objective
+        objective.vars.extend([v.index for v in flat.vars])
+        objective.coeffs.extend(flat.coeffs)
+        objective.offset = flat.offset
+        objective.scaling_factor = 1.0
 
     # --- solving ---------------------------------------------------------------------------------------
     def solver(self, presolve: bool = True) -> cp_model.CpSolver:
