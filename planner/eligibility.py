@@ -101,21 +101,51 @@ def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: 
 # The exercises of a category the whole week allows, by (catalogue, category, what the static rules read), with
 # the most hours any of them must stay clear of a hard run: a week asks for each category on every day. Each
 # entry keeps its catalogue alive, so its id cannot be reused.
-_WEEK_ALLOWED: dict[tuple[object, ...], tuple[Catalogue, tuple[Exercise, ...], int]] = {}
+_WEEK_ALLOWED: dict[tuple[object, ...], tuple[Catalogue, tuple[Exercise, ...], _Reads]] = {}
+_CATEGORY_READS: dict[tuple[int, str], tuple[Catalogue, frozenset[str], frozenset[str]]] = {}
 
 
 def _week_allowed(catalogue: Catalogue, category: str, request: PlanRequest,
-                  limits: ExerciseLimits) -> tuple[tuple[Exercise, ...], int]:
-    key = (id(catalogue), category, limits.max_level, limits.flare_safe_only, *request.equipment, "|",
-           *request.screening.cautions, "|", *request.health)
+                  limits: ExerciseLimits) -> tuple[tuple[Exercise, ...], _Reads]:
+    # the key holds only what the category's own items can be ruled out by, so requests that differ in
+    # equipment or answers no item of the category reads share one entry (and one tuple)
+    needs = _CATEGORY_READS.get((id(catalogue), category))
+    if needs is None:
+        items = catalogue.in_category(category)
+        needs = _CATEGORY_READS[id(catalogue), category] = (
+            catalogue, frozenset(e for ex in items for e in ex.equipment),
+            frozenset(a for ex in items for a in ex.avoid_with))
+    _, equipment, avoid = needs
+    key = (id(catalogue), category, limits.max_level, limits.flare_safe_only,
+           *sorted(e for e in request.equipment if e in equipment), "|",
+           *sorted(a for a in (*request.screening.cautions, *request.health) if a in avoid))
     hit = _WEEK_ALLOWED.get(key)
     if hit is not None:
         return hit[1], hit[2]
     found = tuple(ex for ex in catalogue.in_category(category) if _static_refusal(ex, request, limits) is None)
     if len(_WEEK_ALLOWED) >= 10_000:
         _WEEK_ALLOWED.clear()
-    _WEEK_ALLOWED[key] = (catalogue, found, max((ex.hours_before_hard_run for ex in found), default=0))
+    _WEEK_ALLOWED[key] = (catalogue, found, _Reads.of(found))
     return found, _WEEK_ALLOWED[key][2]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reads:
+    """Which day rules can refuse any item of a list at all (so a day none of them applies to keeps it whole)."""
+
+    flexion: bool            # R8
+    hamstring_stretch: bool  # R15
+    level3_legs: bool        # R4, the day before a hard run
+    loaded_legs: bool        # R5, before the day's run
+    most_hours: int          # R4, hours before a hard run
+
+    @staticmethod
+    def of(items: tuple[Exercise, ...]) -> _Reads:
+        legs = [ex for ex in items if ex.load_group == "lower_limb"]
+        return _Reads(any(ex.flexion for ex in items),
+                      any(ex.kind == "stretch" and ex.category == "hamstrings" for ex in items),
+                      any(ex.level >= 3 for ex in legs), any(ex.loaded for ex in legs),
+                      max((ex.hours_before_hard_run for ex in legs), default=0))
 
 
 class ExerciseFilter:
@@ -125,7 +155,7 @@ class ExerciseFilter:
                  frames: Sequence[DayFrame], rules: Rules) -> None:
         self.catalogue, self.request, self.limits, self.frames = catalogue, request, limits, frames
         self.flexion_from = minutes_of(request.wake_time) + rules.routine.flexion_after_waking
-        self._week: dict[str, tuple[tuple[Exercise, ...], int]] = {}
+        self._week: dict[str, tuple[tuple[Exercise, ...], _Reads]] = {}
         self._ahead: dict[tuple[int, int], float | None] = {}
 
     def moment(self, day_index: int, start: int, hours: bool) -> _Moment:
@@ -152,15 +182,17 @@ class ExerciseFilter:
         if hit is None:
             assert self.catalogue is not None
             hit = self._week[category] = _week_allowed(self.catalogue, category, self.request, self.limits)
-        week, most_hours = hit
+        week, reads = hit
         frames = self.frames
         today = frames[day_index]
-        if not (start < self.flexion_from or (today.run_start is not None and start < today.run_start)
-                or (day_index + 1 < 7 and frames[day_index + 1].hard)):
-            ahead = self._hours_ahead(day_index, start) if most_hours else None
-            if ahead is None or ahead >= most_hours:
-                return week     # no day rule applies
-        at = self.moment(day_index, start, most_hours > 0)
+        before_run = today.run_start is not None and start < today.run_start
+        if not ((reads.flexion and start < self.flexion_from)
+                or (before_run and (reads.loaded_legs or (reads.hamstring_stretch and today.hard)))
+                or (reads.level3_legs and day_index + 1 < 7 and frames[day_index + 1].hard)):
+            ahead = self._hours_ahead(day_index, start) if reads.most_hours else None
+            if ahead is None or ahead >= reads.most_hours:
+                return week     # no day rule refuses any of the week's items here
+        at = self.moment(day_index, start, reads.most_hours > 0)
         kept = tuple(ex for ex in week if _day_refusal(ex, at) is None)
         return week if len(kept) == len(week) else kept
 

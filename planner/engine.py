@@ -329,7 +329,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
                               _doses(cool, level), tuple(cool_reasons), tuple(cool_rules)))
         start = frame.window_start
         # R15: strength, then mobility — the order of SESSION_KINDS, which the solver's start times assume too
-        for session in sorted(by_day.get(d, []), key=lambda s: SESSION_KINDS.index(s.kind)):
+        for session in by_day.get(d, []):       # in SESSION_KINDS order (WeekSolution.sessions)
             reasons, rule_ids = _session_reasons(session, inst, week_reason, flexion_from)
             items.append(Item(f"{frame.day}-{session.kind}", session.kind, start, session.minutes,
                               _doses(session.exercises, level), reasons, rule_ids))
@@ -351,7 +351,7 @@ def _days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, status: s
 def _first_stretch_start(sessions: list[SessionChoice], frame: DayFrame) -> int | None:
     """When the day's hamstring session with a straight-leg stretch starts (sessions follow SESSION_KINDS)."""
     start = frame.window_start
-    for session in sorted(sessions, key=lambda s: SESSION_KINDS.index(s.kind)):
+    for session in sessions:        # in SESSION_KINDS order (WeekSolution.sessions)
         if session.kind == "hamstrings" and any(e.straight_leg_stretch for e in session.exercises):
             return start
         start += session.minutes

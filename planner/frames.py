@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from planner.localtime import steady_week
+from planner.localtime import steady_week, zone_info
 from planner.request import DAY_NAMES, WEEKDAYS, PlanRequest, minutes_of
 from planner.rules import Rules
 from planner.volume import RunLimit
@@ -88,7 +88,7 @@ def hours_until_next_hard_run(frames: Sequence[DayFrame], day_index: int, start:
                 if gap > 0:
                     return gap
         return None
-    zone = ZoneInfo(timezone)
+    zone = zone_info(timezone)
     begin = today.instant(start, zone)
     for frame in frames[day_index:]:
         if frame.hard and frame.run_start is not None:

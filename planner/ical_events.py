@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from planner.localtime import safe_start
+from planner.localtime import safe_start, zone_info
 from planner.plan import Block, Item, group_blocks
 
 PLANNED = ("optimal", "feasible")
@@ -166,6 +166,6 @@ def _clock_minutes(text: str) -> int:
 def zone_of(name: str) -> ZoneInfo:
     """The IANA zone, or ValueError naming it."""
     try:
-        return ZoneInfo(name)
+        return zone_info(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc

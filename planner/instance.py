@@ -184,7 +184,7 @@ class PenaltyRecord:
 class WeekSolution:
     status: Literal["optimal", "feasible", "infeasible", "unknown"]
     run_minutes: dict[str, int] = field(default_factory=dict)
-    sessions: tuple[SessionChoice, ...] = ()
+    sessions: tuple[SessionChoice, ...] = ()      # by day, then in SESSION_KINDS order (the order a day holds them)
     objective: int | None = None
     penalties: tuple[PenaltyRecord, ...] = ()
     wall_ms: float = 0.0

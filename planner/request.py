@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from planner.localtime import zone_info
+
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
                      strict=True))
@@ -335,7 +337,7 @@ def _zone_names() -> frozenset[str]:
 def zone(name: str) -> ZoneInfo:
     """The ZoneInfo of a validated time-zone name."""
     try:
-        return ZoneInfo(name)
+        return zone_info(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:  # pragma: no cover - validated before
         raise KeyError(name) from exc
 

@@ -5,11 +5,11 @@ calls them between the rules and the model."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from planner.catalogue import Catalogue, Exercise
 from planner.context import Boundary, Reference
 from planner.ladder import LadderState
+from planner.localtime import zone_info
 from planner.plan import SESSION_KINDS, Change, Day, Item
 from planner.request import DAY_NAMES, WEEKDAYS, PlanRequest, clock
 from planner.rules import Rules
@@ -67,7 +67,7 @@ def across_boundary(limits: list[RunLimit], boundary: Boundary, request: PlanReq
                            (*lim.reasons, "Last Sunday's heavy leg work (R4): Monday's quality session becomes an "
                                           "easy run."), (*lim.rules, "R4"), lim.dropped, lim.fixed)
         out.append(lim)
-    zone = ZoneInfo(request.timezone)
+    zone = zone_info(request.timezone)
     need = dt.timedelta(hours=rules.routine.loaded_gap_hours)
     earliest: dict[tuple[int, str], int] = {}
     for group, last in boundary.last_loaded.items():

@@ -12,7 +12,7 @@ from ortools.util.python.sorted_interval_list import Domain
 
 from planner.frames import DayFrame
 from planner.instance import AREA_LABELS, LOAD_GROUPS
-from planner.localtime import steady_week
+from planner.localtime import steady_week, zone_info
 from planner.plan import SESSION_KINDS
 from planner.request import AREAS
 
@@ -90,7 +90,7 @@ def add_r2_hours_apart(wm: WeekModel, group: str) -> None:
     need = routine.loaded_gap_hours * 60
     sets = {(d, k): [v for v, t in choices if group in t.groups] for (d, k), choices in wm.template.items()}
     sets = {key: v for key, v in sets.items() if v}
-    frames, zone = wm.inst.frames, ZoneInfo(wm.inst.request.timezone)
+    frames, zone = wm.inst.frames, zone_info(wm.inst.request.timezone)
     starts: dict[tuple[int, str], cp_model.LinearExprT] = {}
 
     def start(d: int, k: str) -> cp_model.LinearExprT:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Literal
 
@@ -30,6 +31,7 @@ from planner.instance import (
     Wish,
     candidate_sets,
 )
+from planner.plan import SESSION_KINDS
 from planner.request import DAY_NAMES
 from planner.solver import hard, replan, soft
 
@@ -97,6 +99,11 @@ class WeekModel:
             constraint.only_enforce_if(lit)
 
     def _build_variables(self) -> None:
+        self._add_runs()
+        self._add_sessions()
+        self._add_days()
+
+    def _add_runs(self) -> None:
         inst, m = self.inst, self.model
         step = inst.rules.caps.step_minutes
         self.steps: dict[str, cp_model.IntVar] = {}
@@ -107,42 +114,41 @@ class WeekModel:
             self.steps[run.day] = m.new_int_var(0, run.max_minutes // step, f"run_steps[{run.day}]")
             self.keep[run.day] = self.wish(f"run:{run.day}", lambda run=run: (
                 f"your {run.requested_kind} run on {DAY_NAMES[run.day]} ({run.requested_minutes} min)"))
-        # A session is one of a few candidate exercise sets ("templates", see session_templates). Choosing among
-        # whole sets instead of single exercises keeps the minutes arithmetic out of the search, which is what
-        # makes the model prove optimality fast. A session with one candidate set is that set's literal.
+
+    def _add_sessions(self) -> None:
+        """A session is one of a few candidate exercise sets ("templates", see session_templates). Choosing
+        among whole sets instead of single exercises keeps the minutes arithmetic out of the search, which is
+        what makes the model prove optimality fast. A session with one candidate set is that set's literal."""
+        inst, m, b, frames = self.inst, self.model, self.inst.rules.budget, self.inst.frames
         self.on: dict[tuple[int, str], cp_model.IntVar] = {}
         self.template: dict[tuple[int, str], list[tuple[cp_model.IntVar, CandidateSet]]] = {}
         self.session_most: dict[tuple[int, str], int] = {}       # the longest candidate set's minutes
-        self.session_least: dict[tuple[int, str], int] = {}      # the shortest one's
-        self.on_by_kind: dict[str, list[cp_model.IntVar]] = {}
-        self.on_by_day: dict[int, list[cp_model.IntVar]] = {}
-        loaded_sets: dict[tuple[int, str], list[cp_model.IntVar]] = {}
-        day_lits: dict[int, list[cp_model.IntVar]] = {}
-        day_minutes: dict[int, list[int]] = {}
-        day_most: dict[int, int] = {}
-        b = inst.rules.budget
-        new_bool = m.new_bool_var
+        self.on_by_kind: defaultdict[str, list[cp_model.IntVar]] = defaultdict(list)
+        self.on_by_day: defaultdict[int, list[cp_model.IntVar]] = defaultdict(list)
+        self.least_by_day: defaultdict[int, list[int]] = defaultdict(list)   # each session's shortest set
+        self.loaded_sets: defaultdict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
+        self.day_lits: defaultdict[int, list[cp_model.IntVar]] = defaultdict(list)
+        self.day_minutes: defaultdict[int, list[int]] = defaultdict(list)
         # what the soft targets count: every session and loaded day the rules allow, placeable or not, so a
         # week without time for a target still names that trade-off
-        self.allowed_sessions: dict[str, int] = {}
-        self.allowed_loaded_days: dict[str, set[int]] = {}
-        frames = inst.frames
+        self.allowed_sessions: defaultdict[str, int] = defaultdict(int)
+        self.allowed_loaded_days: defaultdict[str, set[int]] = defaultdict(set)
+        fixed_sets, new_bool = inst.fixed_sets, m.new_bool_var
         for (d, kind), exercises in inst.options.items():
-            fixed = inst.fixed_sets.get((d, kind))
+            fixed = fixed_sets.get((d, kind)) if fixed_sets else None
             cands = Candidates.of((CandidateSet.of(fixed),)) if fixed is not None else candidate_sets(
                 exercises, d, b.exercises_min, b.exercises_max, b.session_min, b.session_max)
-            self.allowed_sessions[kind] = self.allowed_sessions.get(kind, 0) + 1
+            self.allowed_sessions[kind] += 1
             for group in cands.groups:
-                self.allowed_loaded_days.setdefault(group, set()).add(d)
-            sets = cands.sets
-            most = cands.longest
+                self.allowed_loaded_days[group].add(d)
+            sets, most, least = cands.sets, cands.longest, cands.shortest
             if fixed is None:
                 # a set longer than the day's cap (R11) can never be chosen, nor, planning, one longer than the
                 # runner's spare minutes that day
                 room = frames[d].rule_budget
                 if self.fits_only and frames[d].window_minutes < room:
                     room = frames[d].window_minutes
-                if cands.shortest > room:
+                if least > room:
                     continue
                 if most > room:
                     sets = tuple(t for t in sets if t.minutes <= room)
@@ -154,44 +160,46 @@ class WeekModel:
                 choices = [(new_bool(""), t) for t in sets]
                 m.add(cp_model.LinearExpr.sum([v for v, _ in choices]) == on)
             self.on[d, kind] = on
-            self.on_by_kind.setdefault(kind, []).append(on)
-            self.on_by_day.setdefault(d, []).append(on)
+            self.on_by_kind[kind].append(on)
+            self.on_by_day[d].append(on)
             self.template[d, kind] = choices
             self.session_most[d, kind] = most
-            self.session_least[d, kind] = min(t.minutes for t in sets)
-            day_most[d] = day_most.get(d, 0) + most
-            lits, minutes = day_lits.setdefault(d, []), day_minutes.setdefault(d, [])
+            self.least_by_day[d].append(least)
+            lits, minutes = self.day_lits[d], self.day_minutes[d]
             for var, chosen in choices:
                 lits.append(var)
                 minutes.append(chosen.minutes)
                 for group in chosen.groups:
-                    loaded_sets.setdefault((d, group), []).append(var)
-        # extra[d]: the day's minutes of sessions, within the day-type cap (R11)
+                    self.loaded_sets[d, group].append(var)
+
+    def _add_days(self) -> None:
+        """extra[d]: the day's minutes of sessions, within the day-type cap (R11); loaded[d, g]: a level-2/3
+        strength exercise for muscle group g on day d (R2)."""
+        m, frames = self.model, self.inst.frames
         self.extra: dict[int, cp_model.LinearExprT] = {}
-        self.day_most = {frame.index: day_most.get(frame.index, 0) for frame in inst.frames}   # most minutes a day
+        self.day_most: dict[int, int] = {}       # the most minutes a day's sessions can take
         # the most minutes a day's sessions may take: its cap, and planning, the runner's spare minutes
         self.day_room = {frame.index: min(frame.rule_budget, frame.window_minutes) if self.fits_only
-                         else frame.rule_budget for frame in inst.frames}
-        for frame in inst.frames:
+                         else frame.rule_budget for frame in frames}
+        for frame in frames:
             d = frame.index
-            self.extra[d] = extra = cp_model.LinearExpr.weighted_sum(day_lits.get(d, []), day_minutes.get(d, []))
+            self.day_most[d] = sum(self.session_most[d, k] for k in SESSION_KINDS if (d, k) in self.session_most)
+            self.extra[d] = extra = cp_model.LinearExpr.weighted_sum(self.day_lits[d], self.day_minutes[d])
             # planning, where the runner's minutes are no more than the cap, R11's time wish (hard.py) binds instead
             fewer_minutes = self.fits_only and frame.window_minutes <= frame.rule_budget
             if self.day_most[d] > frame.rule_budget and not fewer_minutes:
                 m.add(extra <= frame.rule_budget)
-        # loaded[d, g]: a level-2/3 strength exercise for muscle group g on day d (R2)
         self.loaded: dict[tuple[int, str], cp_model.IntVar] = {}
-        for frame in inst.frames:
-            for group in LOAD_GROUPS:
-                sets_of = loaded_sets.get((frame.index, group))
-                if not sets_of:
-                    continue
-                if len(sets_of) == 1:
-                    self.loaded[frame.index, group] = sets_of[0]
-                    continue
-                var = m.new_bool_var(f"loaded[{frame.day},{group}]")
-                m.add_max_equality(var, sets_of)
-                self.loaded[frame.index, group] = var
+        for d, group in ((frame.index, g) for frame in frames for g in LOAD_GROUPS):
+            sets_of = self.loaded_sets.get((d, group))
+            if not sets_of:
+                continue
+            if len(sets_of) == 1:
+                self.loaded[d, group] = sets_of[0]
+                continue
+            var = m.new_bool_var(f"loaded[{d},{group}]")
+            m.add_max_equality(var, sets_of)
+            self.loaded[d, group] = var
 
     def picked(self, d: int, kind: str, exercise_id: str) -> cp_model.LinearExprT:
         """1 when the chosen set of session (d, kind) holds the exercise: the sum of the sets holding it."""

@@ -105,8 +105,8 @@ def add_objective(wm: WeekModel) -> None:
     # spread: each session beyond the first on one day costs (no piling on one day)
     for frame in inst.frames:
         ons = wm.on_by_day.get(frame.index, ())
-        least = sorted(v for (d, _), v in wm.session_least.items() if d == frame.index)[:2]
-        if len(ons) > 1 and sum(least) <= wm.day_room[frame.index]:     # two sessions can fit that day
+        if len(ons) > 1 and sum(sorted(wm.least_by_day[frame.index])[:2]) <= wm.day_room[frame.index]:
+            # two sessions can fit that day
             stacked = m.new_int_var(0, len(ons) - 1, f"stacked[{frame.day}]")
             m.add(stacked >= total(ons) - 1)
             soft(wm, stacked, w.stacked_session, "spread", f"more than one session on {frame.name}")
