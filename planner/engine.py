@@ -18,7 +18,15 @@ from planner.knowledge import Knowledge, default_knowledge
 from planner.ladder import LadderState, ladder_state
 from planner.localtime import clear_of_clock_changes
 from planner.log import Log
-from planner.notices import dropped_notices, history_notice, ladder_notices, pain_notice, stop_referral, warnings
+from planner.notices import (
+    dropped_notices,
+    history_notice,
+    ladder_notices,
+    level_words,
+    pain_notice,
+    stop_referral,
+    warnings,
+)
 from planner.pain import pain_status
 from planner.plan import SESSION_KINDS, Day, ExerciseDose, Item, Penalty, Plan, Referral
 from planner.replanning import REFUSALS, blocking_rule, refusal_words, replan_cause
@@ -366,8 +374,7 @@ def _week_reason(inst: WeekInstance, status: str, caution: bool) -> tuple[str, s
     if caution:
         return "Caution screening answer: level-1 flare-safe exercises only.", "screen-1C"
     if status in ("AMBER", "RED"):
-        return (f"{status} pain: exercises up to level {inst.limits.max_level}"
-                + (", flare-safe only." if inst.limits.flare_safe_only else "."), f"pain-{status.lower()}")
+        return f"{status} pain: {level_words(inst.limits)}.", f"pain-{status.lower()}"
     return None
 
 

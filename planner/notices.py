@@ -31,10 +31,20 @@ def stop_referral(pain: PainAssessment) -> Referral:
         "care if you notice new numbness, weakness, or bladder or bowel changes.", pain.facts)
 
 
+LEVEL_WORDS = {1: "only level 1 exercises (the gentlest of the three levels)",
+               2: "exercises up to level 2 of 3 (no heavy level-3 strength work)",
+               3: "exercises of all three levels"}
+
+
+def level_words(limits: ExerciseLimits) -> str:
+    """The week's exercise level cap in words a runner understands (the library shows each exercise's level)."""
+    return LEVEL_WORDS[limits.max_level] + (", and only those safe in a flare-up" if limits.flare_safe_only else "")
+
+
 def pain_notice(pain: PainAssessment, status: str, caution: bool, limits: ExerciseLimits, rules: Rules,
                 requested: int, planned: int) -> str:
     """The week's status in one sentence or three, true to what the plan does."""
-    level = (f"exercises up to level {limits.max_level}" + (", flare-safe only" if limits.flare_safe_only else ""))
+    level = level_words(limits)
     week = f" This week: {planned} of the {requested} min of running you asked for." if requested else ""
     if status == "GREEN":
         return f"GREEN ({pain.because}): you may progress within the caps; {level}.{week}"
