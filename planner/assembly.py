@@ -3,59 +3,37 @@ in SESSION_KINDS order — each with its doses and its reasons in words, and not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from planner.catalogue import Exercise
 from planner.eligibility import ExerciseFilter
 from planner.frames import DayFrame
 from planner.knowledge import Knowledge
+from planner.memo import Memo
 from planner.notices import level_words
 from planner.plan import Day, ExerciseDose, Item
 from planner.request import clock, minutes_of
 from planner.solver import AREA_LABELS, SessionChoice, WeekInstance, WeekSolution
 
-# ExerciseDose is immutable and depends only on the exercise and the level: one per pair, kept with its exercise
-# (so the id in the key stays that exercise's).
-_DOSES: dict[tuple[int, int], tuple[Exercise, ExerciseDose]] = {}
+# Doses, the doses of a set and warm-up/cool-down contents are pure functions of the same catalogue items,
+# week-wide lists and candidate sets asked again in every week (planner.memo).
+_DOSES: Memo[ExerciseDose] = Memo(10_000)
+_SET_DOSES: Memo[tuple[ExerciseDose, ...]] = Memo(20_000)
+_FILLED: Memo[tuple[Exercise, ...]] = Memo(20_000)
 
 
 def _dose(ex: Exercise, level: int) -> ExerciseDose:
     """The exercise as the plan shows it: the dose for the runner's level, the effort cue for loaded items."""
-    hit = _DOSES.get((id(ex), level))
-    if hit is not None:
-        return hit[1]
-    dose = ExerciseDose(ex.id, ex.name, ex.dose_for(level), ex.minutes, ex.cue, tuple(ex.cautions), ex.effort)
-    if len(_DOSES) >= 10_000:
-        _DOSES.clear()
-    _DOSES[id(ex), level] = (ex, dose)
-    return dose
-
-
-# Pure functions of (exercises, numbers) asked again and again with the same week-wide tuples and candidate
-# sets: memoised by the tuple's identity, each entry keeping its tuple alive so the id stays its own.
-_MEMO: dict[tuple[object, ...], tuple[object, object]] = {}
-T = TypeVar("T")
-
-
-def _memo(kind: str, of: tuple[Exercise, ...], args: tuple[int, ...], make: Callable[[], T]) -> T:
-    key = (kind, id(of), *args)
-    hit = _MEMO.get(key)
-    if hit is not None and hit[0] is of:
-        return hit[1]       # type: ignore[return-value]
-    value = make()
-    if len(_MEMO) >= 20_000:
-        _MEMO.clear()
-    _MEMO[key] = (of, value)
-    return value
+    return _DOSES.get((id(ex), level), ex, lambda: ExerciseDose(ex.id, ex.name, ex.dose_for(level), ex.minutes,
+                                                                ex.cue, tuple(ex.cautions), ex.effort))
 
 
 def _doses(exercises: tuple[Exercise, ...], level: int) -> tuple[ExerciseDose, ...]:
-    return _memo("doses", exercises, (level,), lambda: tuple(_dose(e, level) for e in exercises))
+    return _SET_DOSES.get((id(exercises), level), exercises, lambda: tuple(_dose(e, level) for e in exercises))
 
 
 def _filled(candidates: tuple[Exercise, ...], minutes: int, rotate: int) -> tuple[Exercise, ...]:
-    return _memo("fill", candidates, (minutes, rotate), lambda: _fill(candidates, minutes, rotate))
+    return _FILLED.get((id(candidates), minutes, rotate), candidates, lambda: _fill(candidates, minutes, rotate))
 
 
 def _fill(candidates: Sequence[Exercise], minutes: int, rotate: int) -> tuple[Exercise, ...]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planner.frames import DayFrame, hours_until_next_hard_run
+from planner.memo import Memo
 from planner.request import PlanRequest, minutes_of
 from planner.rules import PainStatus, Rules
 
@@ -98,35 +99,26 @@ def allowed(ex: Exercise, request: PlanRequest, limits: ExerciseLimits, frames: 
     return refusal(ex, request, limits, frames, day_index, start, rules) is None
 
 
-# The exercises of a category the whole week allows, by (catalogue, category, what the static rules read), with
-# the most hours any of them must stay clear of a hard run: a week asks for each category on every day. Each
-# entry keeps its catalogue alive, so its id cannot be reused.
-_WEEK_ALLOWED: dict[tuple[object, ...], tuple[Catalogue, tuple[Exercise, ...], _Reads]] = {}
-_CATEGORY_READS: dict[tuple[int, str], tuple[Catalogue, frozenset[str], frozenset[str]]] = {}
+# The exercises of a category the whole week allows, by (catalogue, category, what its items can be ruled out
+# by), with which day rules can refuse any of them (planner.memo): a week asks for each category on every day,
+# and requests that differ in equipment or answers no item of the category reads share one entry (and one tuple).
+_WEEK_ALLOWED: Memo[tuple[tuple[Exercise, ...], _Reads]] = Memo(10_000)
+_CATEGORY_READS: Memo[tuple[frozenset[str], frozenset[str]]] = Memo(1_000)
 
 
 def _week_allowed(catalogue: Catalogue, category: str, request: PlanRequest,
                   limits: ExerciseLimits) -> tuple[tuple[Exercise, ...], _Reads]:
-    # the key holds only what the category's own items can be ruled out by, so requests that differ in
-    # equipment or answers no item of the category reads share one entry (and one tuple)
-    needs = _CATEGORY_READS.get((id(catalogue), category))
-    if needs is None:
-        items = catalogue.in_category(category)
-        needs = _CATEGORY_READS[id(catalogue), category] = (
-            catalogue, frozenset(e for ex in items for e in ex.equipment),
-            frozenset(a for ex in items for a in ex.avoid_with))
-    _, equipment, avoid = needs
+    items = catalogue.in_category(category)
+    equipment, avoid = _CATEGORY_READS.get((id(catalogue), category), catalogue, lambda: (
+        frozenset(e for ex in items for e in ex.equipment), frozenset(a for ex in items for a in ex.avoid_with)))
     key = (id(catalogue), category, limits.max_level, limits.flare_safe_only,
            *sorted(e for e in request.equipment if e in equipment), "|",
            *sorted(a for a in (*request.screening.cautions, *request.health) if a in avoid))
-    hit = _WEEK_ALLOWED.get(key)
-    if hit is not None:
-        return hit[1], hit[2]
-    found = tuple(ex for ex in catalogue.in_category(category) if _static_refusal(ex, request, limits) is None)
-    if len(_WEEK_ALLOWED) >= 10_000:
-        _WEEK_ALLOWED.clear()
-    _WEEK_ALLOWED[key] = (catalogue, found, _Reads.of(found))
-    return found, _WEEK_ALLOWED[key][2]
+
+    def make() -> tuple[tuple[Exercise, ...], _Reads]:
+        found = tuple(ex for ex in items if _static_refusal(ex, request, limits) is None)
+        return found, _Reads.of(found)
+    return _WEEK_ALLOWED.get(key, catalogue, make)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +138,12 @@ class _Reads:
                       any(ex.kind == "stretch" and ex.category == "hamstrings" for ex in items),
                       any(ex.level >= 3 for ex in legs), any(ex.loaded for ex in legs),
                       max((ex.hours_before_hard_run for ex in legs), default=0))
+
+    def may_refuse(self, at: _Moment) -> bool:
+        """Whether any day rule (_day_refusal) can refuse an item of the list at this moment."""
+        return ((self.flexion and at.early) or (self.hamstring_stretch and at.before_hard_run)
+                or (self.level3_legs and at.next_day_hard) or (self.loaded_legs and at.before_run)
+                or (at.hours_ahead is not None and at.hours_ahead < self.most_hours))
 
 
 class ExerciseFilter:
@@ -183,16 +181,9 @@ class ExerciseFilter:
             assert self.catalogue is not None
             hit = self._week[category] = _week_allowed(self.catalogue, category, self.request, self.limits)
         week, reads = hit
-        frames = self.frames
-        today = frames[day_index]
-        before_run = today.run_start is not None and start < today.run_start
-        if not ((reads.flexion and start < self.flexion_from)
-                or (before_run and (reads.loaded_legs or (reads.hamstring_stretch and today.hard)))
-                or (reads.level3_legs and day_index + 1 < 7 and frames[day_index + 1].hard)):
-            ahead = self._hours_ahead(day_index, start) if reads.most_hours else None
-            if ahead is None or ahead >= reads.most_hours:
-                return week     # no day rule refuses any of the week's items here
         at = self.moment(day_index, start, reads.most_hours > 0)
+        if not reads.may_refuse(at):
+            return week     # no day rule refuses any of the week's items here
         kept = tuple(ex for ex in week if _day_refusal(ex, at) is None)
         return week if len(kept) == len(week) else kept
 

@@ -11,6 +11,7 @@ from planner.catalogue import Exercise
 from planner.context import Reference
 from planner.eligibility import ExerciseLimits
 from planner.frames import DayFrame
+from planner.memo import Memo
 from planner.request import PlanRequest
 from planner.rules import Rules
 from planner.volume import RunLimit
@@ -93,34 +94,22 @@ class Candidates:
                           min(minutes, default=24 * 60 + 1), max(minutes, default=0))
 
 
-# candidate sets by (the allowed exercises by identity, day, budget): the same few allowed lists recur in every
-# week, and building their sets was a tenth of a plan's time. Each entry keeps its exercises alive, so the
-# identities in its key cannot be reused by other objects. The week-wide lists of planner.eligibility are the
-# same tuple from plan to plan, so most lookups are by that one identity.
-_CANDIDATES: dict[tuple[object, ...], tuple[tuple[Exercise, ...], Candidates]] = {}
-_BY_TUPLE: dict[tuple[int, ...], tuple[tuple[Exercise, ...], Candidates]] = {}
-_CANDIDATES_MAX = 20_000
+# candidate sets by (the allowed exercises, day, budget) (planner.memo): the same few allowed lists recur in every
+# week, and building their sets was a tenth of a plan's time. The week-wide lists of planner.eligibility are the
+# same tuple from plan to plan, so most lookups are by that one identity; a list a day rule filtered is a new
+# tuple, found by its items.
+_BY_TUPLE: Memo[Candidates] = Memo(20_000)
+_BY_ITEMS: Memo[Candidates] = Memo(20_000)
 
 
 def candidate_sets(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,
                    longest: int) -> Candidates:
     """`session_templates` as Candidates, memoised (pure and deterministic, so a cache cannot change a plan)."""
-    fast = (id(exercises), day, fewest, most, shortest, longest)
-    hit = _BY_TUPLE.get(fast)
-    if hit is not None and hit[0] is exercises:
-        return hit[1]
-    key = (*map(id, exercises), day, fewest, most, shortest, longest)
-    hit = _CANDIDATES.get(key)
-    if hit is None:
-        sets = Candidates.of(tuple(CandidateSet.of(t)
-                                   for t in session_templates(exercises, day, fewest, most, shortest, longest)))
-        if len(_CANDIDATES) >= _CANDIDATES_MAX:
-            _CANDIDATES.clear()
-        hit = _CANDIDATES[key] = (exercises, sets)
-    if len(_BY_TUPLE) >= _CANDIDATES_MAX:
-        _BY_TUPLE.clear()
-    _BY_TUPLE[fast] = (exercises, hit[1])
-    return hit[1]
+    def by_items() -> Candidates:
+        return _BY_ITEMS.get((*map(id, exercises), day, fewest, most, shortest, longest), exercises, lambda: (
+            Candidates.of(tuple(CandidateSet.of(t)
+                                for t in session_templates(exercises, day, fewest, most, shortest, longest)))))
+    return _BY_TUPLE.get((id(exercises), day, fewest, most, shortest, longest), exercises, by_items)
 
 
 def session_templates(exercises: tuple[Exercise, ...], day: int, fewest: int, most: int, shortest: int,

@@ -133,6 +133,9 @@ class WeekModel:
         # week without time for a target still names that trade-off
         self.allowed_sessions: defaultdict[str, int] = defaultdict(int)
         self.allowed_loaded_days: defaultdict[str, set[int]] = defaultdict(set)
+        # the most minutes a day's sessions may take: its cap, and planning, the runner's spare minutes
+        self.day_room = {frame.index: min(frame.rule_budget, frame.window_minutes) if self.fits_only
+                         else frame.rule_budget for frame in frames}
         fixed_sets, new_bool = inst.fixed_sets, m.new_bool_var
         for (d, kind), exercises in inst.options.items():
             fixed = fixed_sets.get((d, kind)) if fixed_sets else None
@@ -145,9 +148,7 @@ class WeekModel:
             if fixed is None:
                 # a set longer than the day's cap (R11) can never be chosen, nor, planning, one longer than the
                 # runner's spare minutes that day
-                room = frames[d].rule_budget
-                if self.fits_only and frames[d].window_minutes < room:
-                    room = frames[d].window_minutes
+                room = self.day_room[d]
                 if least > room:
                     continue
                 if most > room:
@@ -178,9 +179,6 @@ class WeekModel:
         m, frames = self.model, self.inst.frames
         self.extra: dict[int, cp_model.LinearExprT] = {}
         self.day_most: dict[int, int] = {}       # the most minutes a day's sessions can take
-        # the most minutes a day's sessions may take: its cap, and planning, the runner's spare minutes
-        self.day_room = {frame.index: min(frame.rule_budget, frame.window_minutes) if self.fits_only
-                         else frame.rule_budget for frame in frames}
         for frame in frames:
             d = frame.index
             self.day_most[d] = sum(self.session_most[d, k] for k in SESSION_KINDS if (d, k) in self.session_most)
