@@ -132,7 +132,7 @@ def test_a_broken_pose_file_stops_the_app_at_start_naming_the_file(database_url,
     for name in ("_bases.toml", "bird_dog.toml"):
         (broken / name).write_text((figures.POSES_DIR / name).read_text())
     (broken / "dead_bug.toml").write_text('view = "sideways"\n')
-    monkeypatch.setattr(figures, "POSES_DIR", broken)
+    monkeypatch.setattr(figures.poses, "POSES_DIR", broken)
     figures.pose_for.cache_clear()
     figures.bases.cache_clear()
     try:
