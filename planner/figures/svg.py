@@ -217,6 +217,8 @@ def _drawing(pose: Pose, size: str) -> tuple[str, float, float, float, str]:
         if pose.view != "top":  # under the gap too, so side by side the floor runs on
             reach = PANEL_W if down or i + 1 == len(shown) else PANEL_W + GAP + 2  # overlap: no seam
             parts.append(f'<path d="M0 {_f(FLOOR_LINE + 1.5)} H{_f(reach)}" stroke="{FLOOR_INK}" stroke-width="3"/>')
+        else:
+            parts.append(_mat(fs))
         parts += _static_props(pose, fs[0], top) + behind + _figure(pose, f.joints) + front
         if size != "small" and i > 0:
             parts.append(_motion_path(fs[i - 1].joints[mover], f.joints[mover], f.joints["hip"]))
@@ -227,6 +229,18 @@ def _drawing(pose: Pose, size: str) -> tuple[str, float, float, float, str]:
             parts.append(_between_arrow((ox + PANEL_W + GAP / 2, top + row / 2) if not down else
                                         (PANEL_W / 2, oy + top + row + GAP / 2), down))
     return f"0 {_f(top)} {_f(width)} {_f(height)}", width, height, scale, "".join(parts)
+
+
+def _mat(fs: list[Frame]) -> str:
+    """Seen from above there is no floor line: the exercise mat under the body says "on the floor, from above".
+    One size for every position of the pose (all their joints), so the mat stays put while the body moves."""
+    xs = [x for f in fs for x, _ in f.joints.values()]
+    ys = [y for f in fs for _, y in f.joints.values()]
+    pad = HEAD_R + 6
+    x0, y0 = max(2.0, min(xs) - pad), min(ys) - pad
+    x1, y1 = min(PANEL_W - 2, max(xs) + pad), max(ys) + pad
+    return (f'<rect class="fig-mat" x="{_f(x0)}" y="{_f(y0)}" width="{_f(x1 - x0)}" height="{_f(y1 - y0)}" rx="8" '
+            f'fill="{FLOOR_INK}" fill-opacity=".16" stroke="{FLOOR_INK}" stroke-width="1.5"/>')
 
 
 def _between_arrow(at: Point, down: bool) -> str:
