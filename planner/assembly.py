@@ -83,8 +83,7 @@ def week_days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, statu
                 reasons.append(weekly_why + f" This week: at most {weekly_cap} min in all.")
                 rule_ids.append("R12")
             if lim.kind == "easy" and status == "GREEN" and not lim.intervals:
-                reasons.append("Optional cue: try a 5–10 % higher step rate on this easy run "
-                               "(not a fixed 180).")
+                reasons.append("Optional cue: " + rules.text("R14"))
                 rule_ids.append("R14")
             start = frame.run_start
             warm = _filled(allowed_in.eligible("warm_up", d, start - routine.warm_up_minutes),
@@ -170,8 +169,8 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, week_reason: tu
     rule_ids.append(_AREA_RULE.get(session.kind, "R16"))
     loaded = [e for e in session.exercises if e.loaded]
     if loaded:
-        reasons.append(f"Loaded strength ({', '.join(e.name for e in loaded)}): at least 48 h after the last "
-                       "loaded session for the same muscles.")
+        reasons.append(f"Loaded strength ({', '.join(e.name for e in loaded)}): at least "
+                       f"{inst.rules.routine.loaded_gap_hours} h after the last loaded session for the same muscles.")
         rule_ids.append("R2")
         if frame.hard and frame.run_start is not None and frame.window_start > frame.run_start:
             reasons.append(f"Hard day stays hard: strength after the {frame.run_kind} run.")
@@ -190,7 +189,7 @@ def _session_reasons(session: SessionChoice, inst: WeekInstance, week_reason: tu
         rule_ids.append(week_reason[1])
     if frame.window_start < flexion_from:
         gap = inst.rules.routine.flexion_after_waking
-        reasons.append(f"Early in the day: no flexion-biased exercises within {gap // 60} h"
+        reasons.append(f"Early in the day: no bending-forward exercises within {gap // 60} h"
                        + (f" {gap % 60} min" if gap % 60 else "") + " of waking.")
         rule_ids.append("R8")
     next_day = inst.frames[session.day + 1] if session.day + 1 < 7 else None

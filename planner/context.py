@@ -29,6 +29,7 @@ class PlanContext:
     pins: tuple[str, ...] = ()                  # item keys to keep as they are
     moves: tuple[tuple[str, str], ...] = ()     # (item key, weekday) to move a session to
     minimal_change: bool = True                 # False: re-solve the days from today on freely (for comparison)
+    log_from: dt.date | None = None             # a program's first Monday: check-ins before it are told after the fact
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ def exercise_limits(request: PlanRequest, status: PainStatus, caution: bool, rul
     if caution:
         level, flare = 1, True
         why.append("screen-1C")
-    if policy.max_level < request.level:
+    # the pain status is cited where its cap binds: a caution week (level 1) is held by R1, not by AMBER's level 2
+    if policy.max_level < request.level and (not caution or policy.max_level <= level):
         why.append(f"pain-{status.lower()}")
     return ExerciseLimits(level, flare, tuple(why))
 

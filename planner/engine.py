@@ -26,8 +26,8 @@ from planner.notices import (
     warnings,
 )
 from planner.pain import pain_status
-from planner.plan import SESSION_KINDS, Penalty, Plan, Referral
-from planner.replanning import REFUSALS, blocking_rule, refusal_words, replan_cause
+from planner.plan import SESSION_KINDS, Penalty, Plan, Referral, running_minutes
+from planner.replanning import blocking_rule, refusal_reason, refusal_words, replan_cause
 from planner.request import AREAS, DAY_NAMES, WEEKDAYS, PlanRequest, zone
 from planner.rules import PainStatus, Rules
 from planner.screening import screen
@@ -66,7 +66,8 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatu
         all_runs = ladder_runs(request, ladder, week.boundary, rules)
     else:
         weekly_cap, weekly_why = weekly_run_cap(request, status, rules, label)
-        all_runs = run_limits(request, status, rules, label)
+        # a caution week runs as AMBER: its reasons cite the screening rule, not a pain status the runner lacks
+        all_runs = run_limits(request, status, rules, label, ("R1", "screen-1C") if label else None)
         if ladder is not None:
             all_runs = no_quality(all_runs, f"After the return-to-run ladder: {ladder.next}")
     earliest: dict[tuple[int, str], int] = {}
@@ -110,7 +111,7 @@ def build_instance(request: PlanRequest, knowledge: Knowledge, status: PainStatu
         for (d, _), exercises in fixed.items():
             for ex in exercises:
                 if refusal(ex, request, limits, frames, d, frames[d].window_start, rules) == "R4":
-                    raise Refusal(f"Not possible: {REFUSALS['R4']} ({ex.name} on {frames[d].name}).")
+                    raise Refusal(f"Not possible: {refusal_reason('R4', rules)} ({ex.name} on {frames[d].name}).")
     return WeekInstance(request=request, rules=rules, frames=tuple(frames), runs=tuple(runs),
                         weekly_cap=weekly_cap, weekly_why=weekly_why, limits=limits, options=options,
                         weak=frozenset(request.weak_areas),
@@ -131,7 +132,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
     today = ctx.today or request.week_start - dt.timedelta(days=1)
     derived = None
     if ctx.log is not None:
-        derived = derive(typed, ctx.log, today, rules)
+        derived = derive(typed, ctx.log, today, rules, log_from=ctx.log_from)
         request = derived.apply(typed)
     program = dict(history=derived.to_dict() if derived else None)
     screening = screen([*request.screening.red_flags, *request.screening.cautions], knowledge.screening)
@@ -143,12 +144,13 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
     if pain.status == "STOP":
         return Plan("referred", "STOP", referral=stop_referral(pain), sources=_sources(rules, ["R13"]),
                     **program, **base)
-    ladder = ladder_state(typed, ctx.log or Log(), today, rules)
+    ladder = ladder_state(typed, ctx.log or Log(), today, rules, log_from=ctx.log_from)
     later_ladder: list[str] = []
     if ctx.published is not None and ctx.log is not None:
         # a week keeps the ladder level it was planned with; what this week's check-ins change applies next week
         eve = request.week_start - dt.timedelta(days=1)
-        start_of_week = ladder_state(typed, Log(checkins=[c for c in ctx.log.checkins if c.date <= eve]), eve, rules)
+        start_of_week = ladder_state(typed, Log(checkins=[c for c in ctx.log.checkins if c.date <= eve]), eve, rules,
+                                     log_from=ctx.log_from)
         if (start_of_week and start_of_week.level) != (ladder and ladder.level):
             later_ladder = [f"From next week: the return-to-run ladder at {ladder.level} ({ladder.reason})"
                             if ladder else "From next week: off the return-to-run ladder."]
@@ -196,7 +198,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
         days[:reference.frozen] = reference.days[:reference.frozen]      # the days before today stay as they were
         program["changes"] = changes(reference.days, days, reference.frozen, replan_cause(ctx, derived, pain))
     requested = sum(r.minutes for r in request.runs)
-    planned = sum(i.minutes for d in days for i in d.items if i.kind == "run")
+    planned = sum(running_minutes(i.minutes, i.intervals) for d in days for i in d.items if i.kind == "run")
     notices = [pain_notice(pain, status, caution, inst.limits, rules, requested, planned), *lead, *day_notes]
     penalties = tuple(Penalty(p.rule, p.label, p.cost) for p in solution.penalties if p.rule != CHANGE_RULE)
     used = sorted({rule for day in days for item in day.items for rule in item.rules}

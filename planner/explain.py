@@ -97,11 +97,11 @@ def explain(inst: WeekInstance) -> Explanation:
     lead = []
     shortest = inst.rules.caps.min_run_minutes
     if inst.weekly_cap is not None and runs and inst.weekly_cap < runs * shortest:
-        lead.append(f"Your recent running allows at most {inst.weekly_cap} min this week (R12), less than "
+        lead.append(f"Your recent running allows at most {inst.weekly_cap} min this week, less than "
                     f"{runs} run{'s' if runs != 1 else ''} of at least {shortest} min.")
         rules.add("R12")
     if runs > inst.rules.routine.max_running_days:
-        lead.append(f"At least one day a week without running (R10): {runs} runs cannot all stay.")
+        lead.append(f"At least one day a week without running: {runs} runs cannot all stay.")
         rules.add("R10")
     words = lead + ["These wishes cannot all hold together with the coaching rules: " + "; ".join(conflicts)
                     + "."] if conflicts else lead + ["No plan could be found within the rules."]

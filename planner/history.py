@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.ladder_data import LogWindows, default_ladder
-from planner.log import Checkin, Log, day_label, monday_of
+from planner.log import Checkin, Log, coverage_start, day_label
 from planner.log_pain import Source, pain_from_log
+from planner.plan import item_words
 from planner.request import History, Pain, PlanRequest
 from planner.rules import PainStatus, Rules
 
@@ -65,7 +66,8 @@ class Derived:
             for period, label in (("last_week", "last week"), ("this_week", "this week")):
                 found = getattr(self, name).get(period, ())
                 if found:
-                    out.append(f"{words} {label}: " + ", ".join(f"{k} ({day_label(d)})" for d, k in found) + ".")
+                    items = ", ".join(f"{item_words(k)} ({day_label(d)})" for d, k in found)
+                    out.append(f"{words} {label}: {items}.")
         return tuple(out)
 
     def apply(self, request: PlanRequest) -> PlanRequest:
@@ -147,17 +149,18 @@ def _items(checkins: list[Checkin], status: str, first: dt.date, last: dt.date) 
 
 
 def derive(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
-           settings: LogWindows | None = None) -> Derived:
+           settings: LogWindows | None = None, log_from: dt.date | None = None) -> Derived:
     """What the log tells about the week of `request.week_start`, as of `today` (check-ins after it ignored).
     `request` is the runner's request as typed (its history and pain are the fallback), not `Derived.apply`'s
-    result; `settings` (the window lengths) default to data/ladder.toml [log]."""
+    result; `settings` (the window lengths) default to data/ladder.toml [log]; `log_from` is the program's
+    first Monday when there is one (planner.log.coverage_start)."""
     settings = settings or default_ladder().log
     window_days, pain_recent_days = settings.window_days, settings.pain_recent_days
     monday = request.week_start
     effective = [c for c in log.effective() if c.date <= today]
     runs = [c for c in effective if c.run]
     first = min((c.date for c in effective), default=None)
-    covered_from = monday_of(first) if first else None   # a program starts on a Monday: the log speaks from it
+    covered_from = coverage_start(first, log_from)
     hist = request.history
     day = dt.timedelta(days=1)
     sunday = monday - day

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.ladder_data import LadderData, Level, default_ladder, load_ladder
-from planner.log import Checkin, Log, day_label, monday_of
+from planner.log import Checkin, Log, coverage_start, day_label, monday_of
 from planner.log_pain import session_status, status_of
+from planner.plan import item_words
 from planner.request import PlanRequest
 from planner.rules import Rules
 
@@ -110,15 +111,17 @@ def _replay(request: PlanRequest, runs: list[Checkin], covered_from: dt.date | N
                           f"pain {run.pain_during}/10 during the run of {day_label(run.date)}: no running until it "
                           f"settles, then the ladder from its start")
         elif climb is not None:
-            _step(climb, run, status, f"{day_label(run.date)} {run.item}: {status} ({'; '.join(why)})", data)
+            label = f"{day_label(run.date)} {item_words(run.item)}: {status} ({'; '.join(why)})"
+            _step(climb, run, status, label, data)
         elif status == "RED":
             # the running a RED cut would halve: the longest recent run (a run stopped early understates it)
             usual = max(r.minutes or 0 for r in runs[:i + 1] if (run.date - r.date).days < data.log.pain_recent_days)
             if usual * rules.policy("RED").run_factor < rules.caps.min_run_minutes:
                 level = max(0, equivalent_level(usual, data) - entry.red_levels_down)
                 climb = enter(run.date + dt.timedelta(days=1), level,
-                              f"RED on {day_label(run.date)} ({'; '.join(why)}): half of your {usual}-min runs is "
-                              f"under {rules.caps.min_run_minutes} min, so {entry.red_levels_down} ladder levels down")
+                              f"RED on {day_label(run.date)} ({'; '.join(why)}): {_share(rules)} of your "
+                              f"{usual}-min runs is under {rules.caps.min_run_minutes} min, so "
+                              f"{entry.red_levels_down} ladder levels down")
     off = (ref - previous).days
     if off >= entry.days_off and (runs or covered_from is not None):
         why = (f"{off} days without running since {day_label(previous)}" if runs
@@ -129,6 +132,12 @@ def _replay(request: PlanRequest, runs: list[Checkin], covered_from: dt.date | N
     return climb
 
 
+def _share(rules: Rules) -> str:
+    """The RED cut in words: "half" at 50 %, else "60 %"."""
+    factor = rules.policy("RED").run_factor
+    return "half" if factor == 0.5 else f"{round(factor * 100)} %"
+
+
 def _typed_red(request: PlanRequest, rules: Rules, data: LadderData, enter: Any) -> _Climb | None:
     """Without logged runs: a typed RED whose cut leaves the longest asked-for run too short → the ladder."""
     pain, entry = request.pain, data.entry
@@ -137,9 +146,9 @@ def _typed_red(request: PlanRequest, rules: Rules, data: LadderData, enter: Any)
     if status != "RED" or not longest or longest * rules.policy("RED").run_factor >= rules.caps.min_run_minutes:
         return None
     level = max(0, equivalent_level(longest, data) - entry.red_levels_down)
-    return enter(request.week_start, level, f"RED ({'; '.join(why)}): half of your {longest}-min run is under "
-                                            f"{rules.caps.min_run_minutes} min, so {entry.red_levels_down} ladder "
-                                            f"levels down")
+    return enter(request.week_start, level, f"RED ({'; '.join(why)}): {_share(rules)} of your {longest}-min run "
+                                            f"is under {rules.caps.min_run_minutes} min, so "
+                                            f"{entry.red_levels_down} ladder levels down")
 
 
 def _step(climb: _Climb, run: Checkin, status: str, label: str, data: LadderData) -> None:
@@ -199,7 +208,7 @@ def quality_allowed(log: Log, week_start: dt.date, rules: Rules, since: dt.date 
 
 
 def ladder_state(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
-                 data: LadderData | None = None) -> LadderState | None:
+                 data: LadderData | None = None, log_from: dt.date | None = None) -> LadderState | None:
     """The runner's ladder level for the week of `request.week_start` as of `today`, or None when not on it
     (after the top level and 2 GREEN weeks of easy running the runner is off the ladder again). `request` is
     the request as typed: its `returning` flag and a typed 0 min last week speak for the time before the log."""
@@ -208,7 +217,7 @@ def ladder_state(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
     runs = [c for c in effective if c.run]
     first = min((c.date for c in effective), default=None)
     ref = min(today, request.week_start - dt.timedelta(days=1))
-    climb = _replay(request, runs, monday_of(first) if first else None, ref, rules, data)
+    climb = _replay(request, runs, coverage_start(first, log_from), ref, rules, data)
     if climb is None:
         return None
     prog = data.progress
@@ -225,7 +234,7 @@ def ladder_state(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
     target = data.level[climb.level + 1].id if climb.level + 1 < len(data.level) else "normal running"
     sessions = "session" if left == 1 else "sessions"
     return _state(lv, data, climb, graduated=False,
-                  next=f"{left} more pain-free {sessions} to {target}",
+                  next=f"{left} more GREEN {sessions} to {target}",
                   reason=f"On the return-to-run ladder since {day_label(climb.entered)}: {climb.why}.")
 
 

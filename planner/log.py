@@ -197,11 +197,27 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def check_keys(log: Log, keys_by_week: Mapping[dt.date, Iterable[str]]) -> None:
+def coverage_start(first: dt.date | None, log_from: dt.date | None = None) -> dt.date | None:
+    """From when the log speaks for every day: the Monday of its first check-in (a program starts on a Monday
+    and its log with it), unless that check-in comes before the program's first Monday (`log_from`): a run
+    told after the fact speaks for its own day only, and the days before it keep what the runner typed."""
+    if first is None:
+        return None
+    if log_from is not None and first < log_from:
+        return first
+    return monday_of(first)
+
+
+def check_keys(log: Log, keys_by_week: Mapping[dt.date, Iterable[str]], since: dt.date | None = None) -> None:
     """Raise LogError naming each check-in whose item is not a key of its week's plan (weeks keyed by their
-    Monday; extra runs are always allowed; weeks not in the mapping are not checked)."""
+    Monday; extra runs are always allowed; weeks not in the mapping are not checked, except before `since`,
+    a program's first Monday: nothing was planned then, so only extra runs can be told)."""
     errors: list[FieldError] = []
     for i, checkin in enumerate(log.checkins):
+        if since is not None and checkin.date < since and not checkin.item.startswith(EXTRA_RUN):
+            errors.append(FieldError(f"checkins.{i}.item", f"nothing was planned before the program began on "
+                                                            f"{since.isoformat()}: log a run from then as extra-run"))
+            continue
         keys = keys_by_week.get(monday_of(checkin.date))
         if keys is None or checkin.item.startswith(EXTRA_RUN):
             continue

@@ -11,9 +11,8 @@ from planner.request import DAY_NAMES, WEEKDAYS, PlanRequest
 from planner.rules import Rules, pct
 from planner.volume import RunLimit
 
-DURING_RUN = "During any run, shorten it or stop if pain passes 5/10."
-STAY_ACTIVE = ("Staying active helps most back pain more than rest: walking or easy cycling within comfort, "
-               "and the gentle flare-safe exercises in the exercise library, are fine.")
+STAY_ACTIVE = ("Staying active helps many people with back pain more than rest: walking or easy cycling within "
+               "comfort, and the gentle flare-safe exercises in the exercise library, are fine.")
 
 
 def stop_referral(pain: PainAssessment) -> Referral:
@@ -25,8 +24,8 @@ def stop_referral(pain: PainAssessment) -> Referral:
             "does not settle within a few days, see your GP or a physiotherapist. Seek urgent care if you notice "
             "new numbness, weakness, or bladder or bowel changes.", pain.facts)
     return Referral(
-        "soon", "Please see a clinician before training this week",
-        "Your answers about your pain call for a clinician's assessment before more running or training: book "
+        "soon", "Please see a clinician before running this week",
+        "Your answers about your pain call for a clinician's assessment before more running: book "
         "an appointment with your GP or a physiotherapist in the next few days. " + STAY_ACTIVE + " Seek urgent "
         "care if you notice new numbness, weakness, or bladder or bowel changes.", pain.facts)
 
@@ -49,16 +48,17 @@ def pain_notice(pain: PainAssessment, status: str, caution: bool, limits: Exerci
     if status == "GREEN":
         return f"GREEN ({pain.because}): you may progress within the caps; {level}.{week}"
     policy = rules.policy(status)
+    during_run = f"During any run, shorten it or stop if pain passes {rules.pain.red_during_above}/10."
     if caution and pain.status == "GREEN":
         return (f"A careful week (pain settled, but a screening answer calls for care): running held at last "
                 f"week's level at most, quality runs made easy, each run at most {pct(policy.run_factor)} % of "
-                f"what you asked; {level}.{week} {DURING_RUN}")
+                f"what you asked; {level}.{week} {during_run}")
     why = pain.because
     if status == "AMBER":
         return (f"AMBER ({why}): running held at last week's level at most, quality runs made easy, each run at "
-                f"most {pct(policy.run_factor)} % of what you asked; {level}.{week} {DURING_RUN}")
+                f"most {pct(policy.run_factor)} % of what you asked; {level}.{week} {during_run}")
     return (f"RED ({why}): this week's running cut to about {pct(policy.run_factor)} %; {level}. Reduce, don't "
-            f"rest: walking and easy cycling are fine.{week} {DURING_RUN}")
+            f"rest: walking and easy cycling are fine.{week} {during_run}")
 
 
 def history_notice(request: PlanRequest, rules: Rules) -> str | None:

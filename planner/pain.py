@@ -30,35 +30,31 @@ def worst(a: PainStatus, b: PainStatus) -> PainStatus:
 
 def pain_status(pain: Pain, rules: Rules) -> PainAssessment:
     """The §2 table plus rest pain and severe running pain [H]: rest 4–5 → at least AMBER, 6 → at least RED,
-    ≥ 7 → STOP; running pain 8–10 → STOP for running; limping → STOP."""
+    ≥ 7 → STOP; running pain 8–10 → STOP for running; limping → STOP. The facts: every answer that moves the
+    status, those that set it first (a clinician reading a referral needs them all)."""
     t = rules.pain
-    stop: list[str] = []
-    if pain.at_rest >= t.stop_at_rest_from:
-        stop.append(f"pain {pain.at_rest}/10 at rest")
-    if pain.limping:
-        stop.append("limping because of the pain")
-    if stop:
-        return PainAssessment("STOP", tuple(stop))
-    if pain.during_run >= t.stop_running_during_from:
-        return PainAssessment("STOP", (f"pain {pain.during_run}/10 during runs",), running_only=True)
-    red: list[str] = []
-    if pain.during_run > t.red_during_above:
-        red.append(f"pain {pain.during_run}/10 during runs")
-    if pain.at_rest >= t.red_at_rest_from:
-        red.append(f"pain {pain.at_rest}/10 at rest")
-    if pain.next_morning == "persists":
-        red.append("pain not back to usual within 24 h")
-    if pain.trend == "rising":
-        red.append("pain rising over your last 3 runs")
-    if red:
-        return PainAssessment("RED", tuple(red))
-    amber: list[str] = []
-    if pain.during_run >= t.amber_during_from:
-        amber.append(f"pain {pain.during_run}/10 during runs")
+    found: list[tuple[str, str]] = []     # (the status the answer calls for, the answer in words)
     if pain.at_rest >= t.amber_at_rest_from:
-        amber.append(f"pain {pain.at_rest}/10 at rest")
-    if pain.next_morning == "settles_within_24h":
-        amber.append("next-morning pain above usual that settles within 24 h")
-    if amber:
-        return PainAssessment("AMBER", tuple(amber))
+        level = ("STOP" if pain.at_rest >= t.stop_at_rest_from else
+                 "RED" if pain.at_rest >= t.red_at_rest_from else "AMBER")
+        found.append((level, f"pain {pain.at_rest}/10 at rest"))
+    if pain.limping:
+        found.append(("STOP", "limping because of the pain"))
+    if pain.during_run >= t.amber_during_from:
+        level = ("STOP running" if pain.during_run >= t.stop_running_during_from else
+                 "RED" if pain.during_run > t.red_during_above else "AMBER")
+        found.append((level, f"pain {pain.during_run}/10 during runs"))
+    if pain.next_morning == "persists":
+        found.append(("RED", "pain not back to usual within 24 h"))
+    elif pain.next_morning == "settles_within_24h":
+        found.append(("AMBER", "next-morning pain above usual that settles within 24 h"))
+    if pain.trend == "rising":
+        found.append(("RED", "pain rising over your last 3 runs"))
+    for level in ("STOP", "STOP running", "RED", "AMBER"):
+        if any(lv == level for lv, _ in found):
+            order = ("STOP", "STOP running", "RED", "AMBER")
+            facts = tuple(words for _, words in sorted(found, key=lambda f: order.index(f[0])))
+            if level == "STOP running":
+                return PainAssessment("STOP", facts, running_only=True)
+            return PainAssessment(level, facts)      # type: ignore[arg-type]
     return PainAssessment("GREEN", ("pain settled",))

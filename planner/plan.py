@@ -17,6 +17,31 @@ KIND_LABELS = {
     "run": "Run", "warm_up": "Warm-up", "cool_down": "Cool-down", "core": "Core",
     "glutes": "Glutes", "hamstrings": "Hamstrings", "hip_mobility": "Hip mobility", "thoracic": "Thoracic",
 }
+
+
+def run_label(run_kind: str | None, intervals: list | tuple | None) -> str:
+    """A run item's title: 'Easy run', or for a return-to-run ladder session 'Brisk walk' (no running in it) or
+    'Walk-run' (running and walking)."""
+    if intervals:
+        if not any(run for run, _ in intervals):
+            return "Brisk walk"
+        if any(walk for _, walk in intervals):
+            return "Walk-run"
+    return f"{(run_kind or 'easy').capitalize()} run"
+
+
+def running_minutes(minutes: int, intervals: list | tuple | None) -> int:
+    """The minutes of running in a run item: all of them, or a ladder session's running intervals only."""
+    return sum(run for run, _ in intervals) if intervals else minutes
+
+
+def item_words(key: str) -> str:
+    """An item key in words, without its day: "thu-core" → "core session", "tue-run" → "run"."""
+    kind = key.split("-", 1)[1] if "-" in key else key
+    label = KIND_LABELS.get(kind, kind.replace("_", " ")).lower()
+    return label if kind in ("run", "warm_up", "cool_down") else f"{label} session"
+
+
 DISCLAIMER = ("Exercise guidance, not a diagnosis or treatment. Shorten or stop a run, and stop any exercise, "
               "that brings pain above 5/10 or any leg symptoms; see a clinician if pain is not improving after "
               "4–6 weeks.")
@@ -61,9 +86,9 @@ class Item:
 
     @property
     def label(self) -> str:
-        """Human title: 'Easy run', 'Core', 'Warm-up'."""
+        """Human title: 'Easy run', 'Brisk walk', 'Core', 'Warm-up'."""
         if self.kind == "run" and self.run_kind:
-            return f"{self.run_kind.capitalize()} run"
+            return run_label(self.run_kind, self.intervals)
         return KIND_LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
 
     @property
@@ -286,7 +311,7 @@ class Plan:
                 sessions[item.kind] += 1
         return {
             "requested_run_minutes": sum(r.requested_minutes or 0 for r in runs),
-            "planned_run_minutes": sum(r.minutes for r in runs),
+            "planned_run_minutes": sum(running_minutes(r.minutes, r.intervals) for r in runs),
             "sessions": sessions,
             "extra_minutes": sum(d.extra_minutes for d in self.days),
             "daily_extra_minutes": {d.weekday: d.extra_minutes for d in self.days},

@@ -11,6 +11,7 @@ from planner.frames import DayFrame
 from planner.history import Derived
 from planner.instance import WeekInstance
 from planner.pain import PainAssessment
+from planner.plan import item_words
 from planner.request import DAY_NAMES, PlanRequest
 from planner.rules import Rules
 from planner.solver import WeekModel
@@ -19,20 +20,28 @@ from planner.solver import WeekModel
 def blocking_rule(inst: WeekInstance, ctx: PlanContext) -> str:
     """The hard rule a pin or move breaks, in words: the first rule family whose absence makes the week
     feasible (R2 spacing of loaded work, R10 days off, or the time the runner has)."""
-    what = ", ".join([*(f"keeping {k}" for k in ctx.pins), *(f"moving {k} to {DAY_NAMES[d]}" for k, d in ctx.moves)])
-    for family, words in (("R2", "R2 — loaded strength for the same muscles needs 48 h between sessions"),
-                          ("R10", "R10 — at least one day a week without loaded strength")):
+    what = ", ".join([*(f"keeping {_item(k)}" for k in ctx.pins),
+                      *(f"moving {_item(k)} to {DAY_NAMES[d]}" for k, d in ctx.moves)])
+    gap = inst.rules.routine.loaded_gap_hours
+    for family, words in (("R2", f"loaded strength for the same muscles needs {gap} h between sessions"),
+                          ("R10", "at least one day a week without loaded strength")):
         if WeekModel(inst, objective=False, skip=frozenset({family})).solve().status != "infeasible":
             return f"Not possible ({what}): {words}."
     if WeekModel(inst, objective=False, time_slack=True).solve().status != "infeasible":
-        return f"Not possible ({what}): it does not fit the time you have that day (R11)."
+        return f"Not possible ({what}): it does not fit the time you have that day."
     return f"Not possible ({what}): the rest of the week could not be planned around it."
+
+
+def _item(key: str) -> str:
+    """ "thu-core" → "Thursday's core session" """
+    day = key.split("-", 1)[0]
+    return f"{DAY_NAMES[day]}'s {item_words(key)}" if day in DAY_NAMES else item_words(key)
 
 
 def replan_cause(ctx: PlanContext, derived: Derived | None, pain: PainAssessment) -> str:
     """Why the re-plan changes what it changes, in one sentence."""
     if ctx.moves:
-        return "You moved " + ", ".join(f"{k} to {DAY_NAMES[d]}" for k, d in ctx.moves) + "."
+        return "You moved " + ", ".join(f"{_item(k)} to {DAY_NAMES[d]}" for k, d in ctx.moves) + "."
     published = (ctx.published or {}).get("pain_status")
     if published and published != pain.status:
         return f"Pain status now {pain.status} ({pain.because}), was {published}."
@@ -48,18 +57,25 @@ def refusal_words(catalogue: Catalogue, kind: str, request: PlanRequest, limits:
              for ex in catalogue.in_category(kind)]
     counts = Counter(r for r in found if r)
     if frame.rule_budget < rules.budget.session_min:
-        return "no time for extra work that day (R11)"
+        return "no time for extra work that day"
     if not counts:
         return "too few of its exercises fit that day"
-    top = counts.most_common(1)[0][0]
-    return REFUSALS.get(top, top)
+    return refusal_reason(counts.most_common(1)[0][0], rules)
+
+
+def refusal_reason(code: str, rules: Rules) -> str:
+    """Why a rule refuses an exercise on a day (planner.eligibility's codes), in words."""
+    if code == "R8":
+        waking = rules.routine.flexion_after_waking
+        hours = f"{waking // 60} h" + (f" {waking % 60} min" if waking % 60 else "")
+        return f"no bending-forward exercises within {hours} of waking"
+    return REFUSALS.get(code, code)
 
 
 REFUSALS = {
-    "R4": "R4 — no heavy leg work the day before a long or quality run",
-    "R5": "R5 — loaded leg work comes after the day's run, not before it",
-    "R8": "R8 — no bending-forward exercises within 2 h of waking",
-    "R15": "R15 — no static hamstring stretching before a hard run",
+    "R4": "no heavy leg work the day before a long or quality run",
+    "R5": "loaded leg work comes after the day's run, not before it",
+    "R15": "no long static hamstring stretch shortly before a long or quality run",
     "R1": "your screening answers or health facts rule its exercises out",
     "level": "this week's pain status or your level rules its exercises out",
     "flare": "only flare-safe exercises this week",

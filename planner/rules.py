@@ -93,6 +93,15 @@ class Routine(DataModel):
     default_window_start: dt.time
 
 
+class Progression(DataModel):
+    """Exercise progression over weeks (planner/exercise_steps.py) [H]."""
+
+    window_days: int = Field(ge=7, le=56)
+    back_after_skips: int = Field(ge=1, le=14)
+    back_after_worse: int = Field(ge=1, le=14)
+    ahead_after_weeks: int = Field(ge=1, le=8)
+
+
 class Targets(DataModel):
     weak: dict[Literal["core", "glutes", "hamstrings", "hip_mobility", "thoracic"], int]
     other: dict[Literal["core", "glutes", "hamstrings", "hip_mobility", "thoracic"], int]
@@ -134,6 +143,7 @@ class Rules(DataModel):
     caps: Caps
     budget: Budget
     routine: Routine
+    progression: Progression
     targets: Targets
     weights: Weights
     solver: SolverSettings
@@ -153,6 +163,10 @@ class Rules(DataModel):
     def source(self, rule_id: str) -> str:
         """'R8 — title: source' for the plan's "why this?"."""
         return self.sources[rule_id]
+
+    def text(self, rule_id: str) -> str:
+        """A rule's plain text (data/rules.toml), e.g. to repeat its cue beside the item it applies to."""
+        return next(r.text for r in self.rule if r.id == rule_id)
 
     @cached_property
     def sources(self) -> dict[str, str]:

@@ -81,14 +81,17 @@ def screen(answered_yes: Iterable[str], data: ScreeningData) -> ScreeningResult:
     known = {q.id: q for q in data.question}
     yes = [known[i] for i in dict.fromkeys(answered_yes) if i in known]
     tier_a = [q for q in yes if q.tier == "1A"]
+    tier_b = [q for q in yes if q.tier == "1B"]
+    cautions = [q for q in yes if q.tier == "1C" or (q.tier == "1B" and q.caution_alone)]
+    # a referral lists every answer, those that decide it first: the clinician needs them all
     if tier_a:
         t = data.tiers["1A"]
-        return ScreeningResult("refer_urgent", "urgent", tuple(tier_a), t.title, t.advice)
-    tier_b = [q for q in yes if q.tier == "1B"]
+        others = [q for q in yes if q.tier != "1A"]
+        return ScreeningResult("refer_urgent", "urgent", tuple(tier_a + others), t.title, t.advice)
     if any(not q.caution_alone for q in tier_b):
         t = data.tiers["1B"]
-        return ScreeningResult("refer_soon", "soon", tuple(tier_b), t.title, t.advice)
-    cautions = [q for q in yes if q.tier == "1C" or (q.tier == "1B" and q.caution_alone)]
+        return ScreeningResult("refer_soon", "soon", tuple(tier_b + [q for q in yes if q.tier == "1C"]), t.title,
+                               t.advice)
     if cautions:
         t = data.tiers["1C"]
         return ScreeningResult("caution", "caution", tuple(cautions), t.title, t.advice)

@@ -44,11 +44,14 @@ def restarting(request: PlanRequest) -> bool:
     return request.history.last_week_run_minutes == 0
 
 
-def run_limits(request: PlanRequest, status: PainStatus, rules: Rules, label: str | None = None) -> list[RunLimit]:
+def run_limits(request: PlanRequest, status: PainStatus, rules: Rules, label: str | None = None,
+               cited: tuple[str, ...] | None = None) -> list[RunLimit]:
     """Per run: kind after pain rules, and max minutes from the pain factor and the single-run cap.
-    `label` names why the policy applies in the reasons (default "<STATUS> pain")."""
+    `label` names why the policy applies in the reasons (default "<STATUS> pain"), `cited` the rules it cites
+    (default R13 and the pain status's rule)."""
     policy, caps = rules.policy(status), rules.caps
     label = label or f"{status} pain"
+    because = list(cited or ("R13", f"pain-{status.lower()}"))
     limits: list[RunLimit] = []
     longest = request.history.longest_run_30d_minutes
     for run in sorted(request.runs, key=lambda r: WEEKDAYS.index(r.day)):
@@ -58,7 +61,7 @@ def run_limits(request: PlanRequest, status: PainStatus, rules: Rules, label: st
         if run.kind == "quality" and policy.quality_to_easy:
             kind = "easy"
             reasons.append(f"{label}: the quality session becomes an easy run (intensity is added last).")
-            rule_ids += ["R13", f"pain-{status.lower()}"]
+            rule_ids += because
         elif run.kind == "quality" and restarting(request):
             kind = "easy"
             reasons.append("Back after a week without running: easy running first, intensity comes last.")
@@ -70,7 +73,7 @@ def run_limits(request: PlanRequest, status: PainStatus, rules: Rules, label: st
                 most = cut
                 reasons.append(f"{label}: run at least {round((1 - policy.run_factor) * 100)} % shorter "
                                f"({run.minutes} → at most {most} min).")
-                rule_ids += ["R13", f"pain-{status.lower()}"]
+                rule_ids += because
             elif policy.drop_below_minimum:
                 dropped = (f"{label} would cut it to {cut} min, below the {caps.min_run_minutes} min of a useful "
                            f"run: a brisk walk or easy cycling instead is fine")
@@ -78,7 +81,7 @@ def run_limits(request: PlanRequest, status: PainStatus, rules: Rules, label: st
                 most = min(run.minutes, max(cut, caps.min_run_minutes))
                 if most < run.minutes:
                     reasons.append(f"{label}: run held short ({run.minutes} → at most {most} min).")
-                    rule_ids += ["R13", f"pain-{status.lower()}"]
+                    rule_ids += because
         if longest is not None and longest > 0:
             cap = single_run_cap(longest, rules)
             if cap < most:

@@ -131,7 +131,7 @@ def moved_request(request: PlanRequest, reference: Reference) -> PlanRequest:
             raise Refusal(f"{DAY_NAMES[target]} is already past.")
         runs = [r.model_copy(update={"day": target}) if r.day == day else r for r in runs]
         if len({r.day for r in runs}) >= 7:
-            raise Refusal("R10: at least one day a week without running.")
+            raise Refusal("Not possible: at least one day a week stays without running.")
     return request.model_copy(update={"runs": runs})
 
 

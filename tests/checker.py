@@ -598,7 +598,9 @@ class _Check:
         runs = list(self.runs.values())
         want = {
             "requested_run_minutes": sum(r.get("requested_minutes") or 0 for r in runs),
-            "planned_run_minutes": sum(r.get("minutes", 0) for r in runs),
+            # a return-to-run ladder session runs only its running intervals (a brisk walk: none)
+            "planned_run_minutes": sum(sum(run for run, _ in r["intervals"]) if r.get("intervals") else
+                                       r.get("minutes", 0) for r in runs),
             "extra_minutes": sum(i.get("minutes", 0) for its in items.values() for i in its
                                  if i.get("kind") in SESSION_KINDS),
         }

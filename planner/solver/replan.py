@@ -33,6 +33,8 @@ def add_fixed_and_moves(wm: WeekModel) -> None:
                 m.add(wm.on[d, kind] == 0)
     for key, target in ref.moves.items():
         day, kind = key.split("-", 1)
+        if kind not in SESSION_KINDS:
+            continue        # a moved run is already on its new day in the request (weekly.moved_request)
         source, dest = WEEKDAYS.index(day), WEEKDAYS.index(target)
         if (source, kind) in wm.on:
             m.add(wm.on[source, kind] == 0)

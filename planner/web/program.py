@@ -56,6 +56,11 @@ def keys_of(plan: dict[str, Any]) -> list[str]:
     return [item["key"] for day in plan.get("days") or [] for item in day.get("items") or []]
 
 
+def _start(program: Program) -> dt.date | None:
+    """The program's first Monday: its log speaks from there (planner.log.coverage_start)."""
+    return dt.date.fromisoformat(min(program.weeks)) if program.weeks else None
+
+
 def current(token: str) -> Program | None:
     """The program, its current week the runner's this week: on the first visit of a new week that week is
     planned from the log (the week before as the boundary) and published."""
@@ -67,8 +72,8 @@ def current(token: str) -> Program | None:
         if program.weeks and monday.isoformat() > program.monday:
             before = program.weeks.get((monday - dt.timedelta(weeks=1)).isoformat())
             eve = monday - dt.timedelta(days=1)
-            plan = make_plan(_request(program, monday), knowledge(),
-                             PlanContext(log=_log(program, eve), today=eve, before=before)).to_dict()
+            context = PlanContext(log=_log(program, eve), today=eve, before=before, log_from=_start(program))
+            plan = make_plan(_request(program, monday), knowledge(), context).to_dict()
             try:
                 return _publish(program, plan, pins={"pins": [], "moves": []})
             except PlanChanged:
@@ -97,7 +102,8 @@ def _next_week(program: Program, plan: dict[str, Any]) -> dict[str, Any] | None:
     monday = dt.date.fromisoformat(plan["week_start"]) + dt.timedelta(weeks=1)
     eve = monday - dt.timedelta(days=1)
     log = parse_log({"checkins": expected_checkins(plan) + program.checkins}, today=max(eve, today_of(program)))
-    ahead = make_plan(_request(program, monday), knowledge(), PlanContext(log=log, today=eve, before=plan))
+    context = PlanContext(log=log, today=eve, before=plan, log_from=_start(program))
+    ahead = make_plan(_request(program, monday), knowledge(), context)
     data = ahead.to_dict()
     data["notices"] = [*data.get("notices", []), AHEAD]
     return data if data["status"] in PLANNED else None
@@ -130,7 +136,7 @@ def replan(program: Program, today: dt.date, pins: list[str] | None = None,
     context = PlanContext(log=_log(program, today), today=min(today, monday + dt.timedelta(days=6)),
                           published=program.weeks[program.monday],
                           before=program.weeks.get((monday - dt.timedelta(weeks=1)).isoformat()),
-                          pins=tuple(pins), moves=tuple((k, d) for k, d in moves))
+                          pins=tuple(pins), moves=tuple((k, d) for k, d in moves), log_from=_start(program))
     return make_plan(_request(program, monday), knowledge(), context).to_dict()
 
 
@@ -166,7 +172,7 @@ def check_in(token: str, entries: list[Any]) -> Outcome:
         raise KeyError(token)
     today = today_of(program)
     new = parse_log({"checkins": entries}, today=today)
-    check_keys(new, {dt.date.fromisoformat(m): keys_of(plan) for m, plan in program.weeks.items()})
+    check_keys(new, {dt.date.fromisoformat(m): keys_of(plan) for m, plan in program.weeks.items()}, _start(program))
     upto = programs().add_checkins(token, [c.to_json_dict() for c in new.checkins])
     program = programs().load(token)
     plan = replan(program, today)

@@ -10,6 +10,7 @@ from flask import Flask, Response, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
 from planner.ical import repeatable
+from planner.plan import run_label
 from planner.request import HEALTH_FACTS
 from planner.web import forms
 from planner.web.feed import public_url
@@ -35,8 +36,10 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         forms=forms, field_names=forms.field_names(), zones=_zones(), chart=chart_bars, public_url=public_url,
         repeatable=repeatable, day_blocks=day_blocks, tradeoffs=tradeoffs, source_groups=source_groups,
-        rule_info=rule_info, exercise_glossary=exercise_glossary, pain_badges=PAIN_BADGES, status_badges=STATUS_BADGES,
-        session_min=knowledge.rules.budget.session_min, health_options=list(HEALTH_FACTS.items()),
+        rule_info=rule_info, run_label=run_label,
+        exercise_glossary=exercise_glossary, pain_badges=PAIN_BADGES, status_badges=STATUS_BADGES,
+        session_min=knowledge.rules.budget.session_min,
+        pain_ceiling=knowledge.rules.pain.red_during_above, health_options=list(HEALTH_FACTS.items()),
         equipment_options=[(e.id, e.name) for e in knowledge.catalogue.equipment],
         screening_options=[(q.id, q.text) for q in knowledge.screening.questions],
         screening_groups=[(heading, [(q.id, q.text) for q in knowledge.screening.questions if q.tier == tier])
@@ -89,7 +92,7 @@ def chart_bars(plan: dict[str, Any], height: int = 120) -> list[dict[str, Any]]:
 # Rule ids by the topic a runner would look them up under; ids not listed land in "Other rules".
 TOPICS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Safety and pain", ("R1", "R13", "screen-", "pain-")),
-    ("Running volume", ("R12", "R10")),
+    ("Running volume", ("R12", "R10", "ladder")),
     ("Strength and core", ("R2", "R3", "R4", "R16")),
     ("Mobility and stretching", ("R6", "R7", "R8")),
     ("The shape of each day", ("R5", "R9", "R11", "R14", "R15", "spread")),
@@ -113,7 +116,10 @@ def rule_info(plan: dict[str, Any], rid: str) -> dict[str, str]:
     title, _, text = body.partition(". ")
     for phrase in _HEURISTIC:
         source = source.replace(phrase, _STARTING_VALUES)
-    return {"id": rid, "title": title or rid, "text": text, "source": source}
+    # the R-numbers of DOMAIN §4 are shown as citations a physiotherapist can look up; slugs such as "wish" or
+    # "pain-amber" are the program's own names and stay out of sight
+    cite = rid if rid[:1] == "R" and rid[1:].isdigit() else ""
+    return {"id": rid, "title": title or rid, "text": text, "source": source, "cite": cite}
 
 
 def source_groups(plan: dict[str, Any]) -> list[tuple[str, list[dict[str, str]]]]:

@@ -163,7 +163,7 @@ def test_skipped_and_partly_done_items_are_listed_by_week():
     assert d.skipped["last_week"] == ((D("2026-11-24"), "tue-run"),)
     assert d.skipped["this_week"] == ((D("2026-12-01"), "tue-core"),)
     assert d.partly["last_week"] == ((D("2026-11-26"), "thu-run"),)
-    assert "Skipped last week: tue-run (Tue 24 Nov)." in d.reasons
+    assert "Skipped last week: run (Tue 24 Nov)." in d.reasons
 
 
 def test_checkins_after_today_are_ignored():
@@ -232,3 +232,18 @@ def test_re_planning_later_in_the_week_without_new_checkins_derives_the_same():
     monday, friday = derived(checkins, today=D("2026-11-30")), derived(checkins, today=D("2026-12-04"))
     assert monday.to_dict()["pain"] == friday.to_dict()["pain"]
     assert monday.history == friday.history and monday.pain_source == "log"
+
+
+def test_a_run_told_after_the_fact_before_the_program_began_does_not_replace_the_typed_week():
+    """One run logged on the Sunday before a program's first Monday speaks for that day, not for the whole week
+    before: the 200 min the runner typed for last week still count (found by black-box testing: it cut the week
+    to 65 min)."""
+    from planner.knowledge import default_knowledge
+    req = request(history={"longest_run_30d_minutes": 90, "last_week_run_minutes": 200})
+    log = parse_log({"checkins": [run("2026-11-29", 60, item="extra-run")]}, SUNDAY)
+    rules = default_knowledge().rules
+    program = derive(req, log, SUNDAY, rules, log_from=D("2026-11-30"))
+    assert (program.last_week.value, program.last_week.source) == (200, "log+request")
+    assert program.longest_run_30d.value == 90
+    whole_log = derive(req, log, SUNDAY, rules)     # a log without a program start: its first week is all logged
+    assert (whole_log.last_week.value, whole_log.last_week.source) == (60, "log")

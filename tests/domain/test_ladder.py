@@ -147,7 +147,7 @@ def test_a_typed_red_with_short_runs_and_no_log_goes_to_the_ladder():
 def test_two_green_sessions_move_the_runner_up_a_level_and_the_weeks_later_session_counts_from_next_week():
     s = state(sessions("2026-11-23", [1, 1, 2]), returning=True)   # Mon, Wed, Fri 23–27 Nov
     # Friday's session was planned (and done) at L0's shape: it does not count at L1 — one level a week at most
-    assert s.level == "L1" and s.greens == 0 and s.next == "2 more pain-free sessions to L2"
+    assert s.level == "L1" and s.greens == 0 and s.next == "2 more GREEN sessions to L2"
     assert "counts from next week" in s.steps[-1]
     assert s.shape == "10 × (run 1 min / walk 2 min)" and s.intervals == ((1, 2),) * 10
 
@@ -257,7 +257,7 @@ def example(name, today):
 
 def test_six_weeks_through_the_ladder_climb_one_level_a_week_at_most_with_an_amber_hold_and_a_red_step_down():
     s = example("ladder-six-weeks", D("2026-11-29"))
-    assert s.level == "L3" and s.next == "2 more pain-free sessions to L4"
+    assert s.level == "L3" and s.next == "2 more GREEN sessions to L4"
     assert any("RED" in line and "down to L1" in line for line in s.steps)
     assert any("AMBER" in line and "stay at L1" in line for line in s.steps)
     assert json.loads(json.dumps(s.to_dict()))["intervals"] == [[4, 1]] * 6

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from typing import Any
 
 from planner.context import PlanContext
@@ -73,4 +74,5 @@ def test_a_session_kind_done_without_pain_for_two_weeks_moves_to_harder_variants
 def test_a_session_kind_skipped_twice_goes_back_to_easier_variants():
     raw, checkins = two_weeks_of(lambda kind: "skipped" if kind == "glutes" else "done")
     plan = plan_week_three(raw, checkins)
-    assert any("glute sessions were skipped twice" in n and "easier variants" in n for n in plan["notices"])
+    assert any(re.search(r"glute sessions were skipped (twice|\d+ times) in the last 2 weeks", n)
+               and "easier variants" in n for n in plan["notices"])

@@ -19,7 +19,7 @@ from planner.knowledge import default_knowledge
 from planner.log import parse_log
 from planner.request import parse_request
 from planner.weekly import Refusal
-from tests.checker import check_plan
+from tests.checker import assert_valid, check_plan
 from tests.property.test_random_requests import RandomChooser, realistic_request
 
 KEYS = ("key", "kind", "start", "minutes")
@@ -136,7 +136,7 @@ def test_a_pinned_item_holds_through_a_replan_after_amber_pain():
     assert now["start"] == was["start"]
 
 
-def test_moving_the_long_run_next_to_heavy_leg_work_already_done_is_refused_naming_r4():
+def test_moving_the_long_run_next_to_heavy_leg_work_already_done_is_refused_naming_the_rule():
     request, published = base_week()
     nordic = [d["weekday"] for d in published["days"] for i in d["items"]
               if any(e["id"] == "nordic_curl" for e in i["exercises"])]
@@ -146,7 +146,7 @@ def test_moving_the_long_run_next_to_heavy_leg_work_already_done_is_refused_nami
     if any(r.day == target for r in request.runs):
         request = request.model_copy(update={"runs": [r for r in request.runs if r.day != target]})
     today = request.week_start + dt.timedelta(days=day + 1)    # the Nordic curls are done
-    with pytest.raises(Refusal, match="R4"):
+    with pytest.raises(Refusal, match="no heavy leg work the day before a long or quality run"):
         make_plan(request, default_knowledge(), PlanContext(today=today, published=published,
                                                             moves=(("sun-run", target),)))
 
@@ -199,3 +199,23 @@ def test_a_run_checked_in_today_stays_as_it_was_run_while_the_rest_of_the_week_i
     assert not any(c["key"] == "tue-run" for c in replan["changes"])
     assert any(c["key"] in ("thu-run", "sun-run") and c["change"] in ("shortened", "removed")
                for c in replan["changes"])
+
+
+def test_a_run_moved_to_a_free_day_is_placed_there_and_the_week_replanned_around_it():
+    raw = {"week_start": "2026-11-30", "timezone": "Europe/Berlin", "wake_time": "06:30", "level": 2,
+           "runs": [{"day": "tue", "kind": "easy", "minutes": 40, "start": "07:00"},
+                    {"day": "thu", "kind": "easy", "minutes": 40, "start": "07:00"}],
+           "available": {d: {"minutes": 30, "start": "19:30"}
+                         for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+           "weak_areas": ["core"], "history": {"longest_run_30d_minutes": 60, "last_week_run_minutes": 100}}
+    knowledge = default_knowledge()
+    request = parse_request(raw, knowledge.vocabulary)
+    week = make_plan(request, knowledge).to_dict()
+    today = request.week_start
+    moved = make_plan(request, knowledge, PlanContext(today=today, published=week, moves=(("thu-run", "fri"),)))
+    assert moved.status == "optimal"
+    runs = {d.weekday: i for d in moved.days for i in d.items if i.kind == "run"}
+    assert set(runs) == {"tue", "fri"} and runs["fri"].minutes == 40 and runs["fri"].start == 7 * 60
+    assert any(c.key == "fri-run" and c.reason == "You moved Thursday's run to Friday." for c in moved.changes)
+    moved_raw = {**raw, "runs": [raw["runs"][0], {**raw["runs"][1], "day": "fri"}]}
+    assert_valid(moved.to_dict(), moved_raw)

@@ -72,6 +72,24 @@ def test_a_bad_request_or_log_is_a_422_naming_each_field_never_a_500(client, app
     assert client.get(f"/api/v1/programs/{token}").json["checkins"] == []
 
 
+def test_a_run_told_from_before_the_program_keeps_the_typed_week_and_a_planned_key_from_then_is_refused(client):
+    """Black-box finding: one check-in on the Sunday before the first week replaced the 200 min typed for last
+    week and cut the first week to a third; a planned item of a week the program never had was accepted."""
+    raw = {**REQUEST, "returning": False, "history": {"longest_run_30d_minutes": 70, "last_week_run_minutes": 200}}
+    body = client.post("/api/v1/programs", json=raw).json
+    token, planned = body["token"], sum(i["minutes"] for _, i in _runs(body["week"]))
+    eve = (MONDAY - dt.timedelta(days=1)).isoformat()
+    told = {"date": eve, "item": "extra-run", "status": "done", "minutes": 60, "pain_during": 0,
+            "next_morning": "usual"}
+    answer = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [told]})
+    assert answer.status_code == 200, answer.json
+    assert sum(i["minutes"] for _, i in _runs(answer.json["week"])) == planned
+    assert any("200 min you told us counts" in r for r in answer.json["week"]["history"]["reasons"])
+    planned_key = {**told, "item": "sun-run"}
+    refused = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [planned_key]})
+    assert refused.status_code == 422 and "extra-run" in refused.json["fields"]["checkins.0.item"]
+
+
 def test_the_programs_are_in_the_generated_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").json
     assert {"/api/v1/programs", "/api/v1/programs/{token}", "/api/v1/programs/{token}/checkins",
