@@ -144,6 +144,8 @@ def add_r11_time_budget(wm: WeekModel, time_slack: bool) -> None:
     if sum(wm.day_most.values()) > wm.inst.rules.budget.weekly:
         m.add(cp_model.LinearExpr.sum(list(wm.extra.values())) <= wm.inst.rules.budget.weekly)
     for frame in wm.inst.frames:
+        if frame.index < wm.past:
+            continue        # done already: what was done stands, whatever today's request says of that day
         extra = wm.extra[frame.index]
         if time_slack:
             slack = m.new_int_var(0, frame.rule_budget, f"time_slack[{frame.day}]")

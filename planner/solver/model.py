@@ -76,6 +76,8 @@ class WeekModel:
         # With the runner's minutes fixed, a session no candidate set of which fits the day's spare minutes can
         # never be placed: it is left out of the model (a third of all sessions, measured on the bench corpus).
         self.fits_only = not self.assumed and not time_slack
+        # the days before today in a re-plan hold what was done: no cap or time wish of today's request binds them
+        self.past = inst.reference.frozen if inst.reference is not None else 0
         self._build_variables()
         self._add_constraints(time_slack)
         if objective:
@@ -185,7 +187,7 @@ class WeekModel:
             self.extra[d] = extra = cp_model.LinearExpr.weighted_sum(self.day_lits[d], self.day_minutes[d])
             # planning, where the runner's minutes are no more than the cap, R11's time wish (hard.py) binds instead
             fewer_minutes = self.fits_only and frame.window_minutes <= frame.rule_budget
-            if self.day_most[d] > frame.rule_budget and not fewer_minutes:
+            if self.day_most[d] > frame.rule_budget and not fewer_minutes and d >= self.past:
                 m.add(extra <= frame.rule_budget)
         self.loaded: dict[tuple[int, str], cp_model.IntVar] = {}
         for d, group in ((frame.index, g) for frame in frames for g in LOAD_GROUPS):

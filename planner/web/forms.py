@@ -32,7 +32,7 @@ def field_names() -> list[str]:
     """Every input name that can carry an error message (the page renders one slot per name)."""
     names = ["name", "week_start", "timezone", "wake_time", "level", "weak_areas", "equipment", "flags", "health",
              "pain_during_run", "pain_at_rest", "pain_next_morning", "pain_trend", "history_longest",
-             "history_last_week", "reminder_minutes", "hamstring_twice_daily", "pain_limping", "form"]
+             "history_last_week", "returning", "reminder_minutes", "hamstring_twice_daily", "pain_limping", "form"]
     for d in WEEKDAYS:
         names += [f"run_{d}_kind", f"run_{d}_minutes", f"run_{d}_start", f"avail_{d}_minutes", f"avail_{d}_start"]
     return names
@@ -114,6 +114,7 @@ def request_from_form(form: MultiDict[str, str], tiers: Mapping[str, str]) -> tu
     if last_week is not None:
         history["last_week_run_minutes"] = last_week
     data["history"] = history
+    data["returning"] = _checked(form, "returning")
     reminder = _int(form, "reminder_minutes", errors, optional=True)
     data["reminder_minutes"] = reminder or None
     data["hamstring_twice_daily"] = _checked(form, "hamstring_twice_daily")
@@ -168,6 +169,7 @@ def form_from_request(data: Mapping[str, Any]) -> dict[str, Any]:
         "level": str(data.get("level", 1)), "weak_areas": list(data.get("weak_areas", [])),
         "equipment": list(data.get("equipment", [])), "health": list(data.get("health", [])),
         "hamstring_twice_daily": bool(data.get("hamstring_twice_daily")),
+        "returning": bool(data.get("returning")),
         "reminder_minutes": "" if data.get("reminder_minutes") in (None, 0) else str(data["reminder_minutes"]),
     }
     runs = {r.get("day"): r for r in data.get("runs", []) if isinstance(r, Mapping)}
@@ -210,6 +212,7 @@ def form_from_submission(form: MultiDict[str, str]) -> dict[str, Any]:
         values["screening_answer"] = "some"
     values["hamstring_twice_daily"] = _checked(form, "hamstring_twice_daily")
     values["pain_limping"] = _checked(form, "pain_limping")
+    values["returning"] = _checked(form, "returning")
     return values
 
 
@@ -224,7 +227,7 @@ _LABELS = {
     "pain_during_run": "Pain during runs", "pain_at_rest": "Pain at rest", "pain_next_morning": "Morning after",
     "pain_trend": "Pain trend", "history_longest": "Longest recent run", "history_last_week": "Last week's running",
     "reminder_minutes": "Calendar reminder", "hamstring_twice_daily": "Hamstring stretch", "form": "The form",
-    "pain_limping": "Limping", "health": "Health facts",
+    "pain_limping": "Limping", "health": "Health facts", "returning": "Coming back",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
@@ -12,6 +13,7 @@ from planner.web.conflict import conflict_rows, etag_of, expected_revision
 from planner.web.limits import solving, writing
 from planner.web.render import page_or_fragment
 from planner.web.storage import fingerprints, store
+from planner.weekly import Refusal
 
 bp = Blueprint("pages", __name__)
 
@@ -44,14 +46,28 @@ def index() -> Response:
 @solving
 def plan() -> Response:
     """Solve the submitted form: the plan fragment for htmx, the whole page otherwise."""
+    saved = _saved_from_form()
     out = service.solve_form(request.form)
+    if saved is not None:       # the live preview on a saved plan's page shows what saving would keep
+        out = _program_week(saved.token, out)
     status = 422 if out.errors else 200
     # A relaxation changes the runner's wishes, so the form itself is re-rendered, not only the plan.
     block = "planner" if request.form.get("relax") else "plan_area"
     if block == "planner" and not out.values.get("flags"):  # a relaxation answers no safety question for the runner
         out.values["screening_answer"] = (request.form.get("screening_answer") or "")[:8]
     return page_or_fragment(block, status, values=out.values, errors=out.errors, plan=out.plan,
-                            saved=_saved_from_form())
+                            saved=saved)
+
+
+def _program_week(token: str, out: service.FormOutcome) -> service.FormOutcome:
+    """An edit of a saved plan's week that has begun keeps the days already done (program.edited_week)."""
+    if out.request is None or out.plan is None:
+        return out
+    try:
+        week = program.edited_week(token, out.request)
+    except Refusal as refused:
+        return dataclasses.replace(out, plan=None, errors={"form": str(refused)})
+    return out if week is None else dataclasses.replace(out, plan=week)
 
 
 def _saved_from_form():
@@ -124,7 +140,7 @@ def update(token: str) -> Response:
     for a failed If-Match)."""
     item = _load(token)
     expected, status = expected_revision(request, item)
-    out = service.solve_form(request.form)
+    out = _program_week(token, service.solve_form(request.form))
     if expected is not None and expected != item.revision:
         return _conflict(item, out, status)
     refusal = _unsaveable(out, saved=item, note="Only a planned week can be saved; the saved week is unchanged.")

@@ -87,6 +87,23 @@ def current(token: str) -> Program | None:
     return program
 
 
+def edited_week(token: str, request: PlanRequest) -> dict[str, Any] | None:
+    """An edit of the program's current week once it has begun: the days before today stay as published (they
+    happened, and their check-ins are in the log) and the rest is planned around them from the whole log, with
+    as few changes as the edited request allows. None for a week that has not begun or is not the current one
+    (then the edit is planned afresh). Raises `planner.weekly.Refusal` when a done day rules the edit out."""
+    found = programs().load(token)
+    if found is None or request.week_start.isoformat() != found.monday:
+        return None
+    today = today_of(found)
+    if not request.week_start < today <= request.week_start + dt.timedelta(days=6):
+        return None
+    context = PlanContext(log=_log(found, today), today=today, published=found.weeks[found.monday],
+                          before=found.weeks.get((request.week_start - dt.timedelta(weeks=1)).isoformat()),
+                          log_from=_start(found))
+    return make_plan(request, knowledge(), context).to_dict()
+
+
 def edited(token: str) -> None:
     """After the form edited the saved plan: its week becomes the program's (a new version) and is published."""
     found = programs().load(token)

@@ -191,3 +191,38 @@ def test_next_week_planned_ahead_is_readable_before_monday(client, started):
     assert f"/p/{token}/weeks/{nxt}" in _page(client, token)
     ahead = client.get(f"/p/{token}/weeks/{nxt}")
     assert ahead.status_code == 200 and "planned ahead" in ahead.get_data(as_text=True)
+
+
+def _edit(client, token: str, **changes: str):
+    from tests.web.conftest import form_of
+    form = form_of(_page(client, token))
+    for name, value in changes.items():
+        form.setlist(name, [value])
+    return client.post(f"/p/{token}", data=form)
+
+
+def test_an_edit_keeps_the_return_to_run_ladder_the_program_was_started_on(client, started):
+    """Black-box finding: the edit form had no 'returning' field, so saving it unchanged left the ladder."""
+    token = started["token"]
+    assert 'id="f-returning" type="checkbox" name="returning" checked' in _page(client, token)
+    assert _edit(client, token).status_code == 303
+    week = client.get(f"/api/v1/programs/{token}").json["week"]
+    runs = [i for d in week["days"] for i in d["items"] if i["kind"] == "run"]
+    assert runs and all(i.get("intervals") for i in runs), "still return-to-run ladder sessions"
+    assert week["ladder"] is not None
+
+
+def test_an_edit_in_the_middle_of_the_week_keeps_the_days_already_done(client, started, app):
+    """Black-box finding: an edit re-planned the whole week afresh, so Monday's done items vanished while their
+    check-ins stayed in the log. The days before today stay as published; the rest follows the edit."""
+    token = started["token"]
+    client.post(f"/p/{token}/checkin", data=_run_checkin(_csrf(_page(client, token)), 1))
+    app.config["TODAY"] = (MONDAY + dt.timedelta(days=2)).isoformat()
+    published = client.get(f"/api/v1/programs/{token}").json["week"]
+    monday = [(i["key"], i["start"], i["minutes"]) for i in published["days"][0]["items"]]
+    assert monday, "the published Monday holds items"
+    assert _edit(client, token, avail_mon_minutes="0", avail_thu_minutes="10").status_code == 303
+    week = client.get(f"/api/v1/programs/{token}").json["week"]
+    assert [(i["key"], i["start"], i["minutes"]) for i in week["days"][0]["items"]] == monday
+    thursday = [i for i in week["days"][3]["items"] if i["kind"] not in ("run", "warm_up", "cool_down")]
+    assert sum(i["minutes"] for i in thursday) <= 10, "the edit applies from today on"
