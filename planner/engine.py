@@ -205,7 +205,7 @@ def make_plan(request: PlanRequest, knowledge: Knowledge | None = None,
                   | {p.rule for p in penalties} | {"R13"})
     return Plan(solution.status, pain.status, days=tuple(days), notices=tuple(notices),
                 sources=_sources(rules, used), penalties=penalties, objective=solution.objective,
-                solve_ms=solution.wall_ms, **program, **base)
+                asked_run_minutes=requested, solve_ms=solution.wall_ms, **program, **base)
 
 
 def _sources(rules: Rules, ids: list[str] | tuple[str, ...]) -> dict[str, str]:

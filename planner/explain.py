@@ -21,23 +21,30 @@ from planner.solver import AREA_LABELS, WeekInstance, WeekModel
 RULE_OF_WISH = {"run": "R10", "area": "R11", "time": "R11"}
 
 
-def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None) -> list[str]:
-    """A minimal set of wish ids that cannot all hold together (empty if the wishes are compatible).
+def _infeasible_with(wm: WeekModel, wish_ids: list[str]) -> bool:
+    wm.model.clear_assumptions()
+    wm.model.add_assumptions([wm.wishes[w][0] for w in wish_ids])
+    return wm.solver(presolve=False).solve(wm.model) == cp_model.INFEASIBLE
+
+
+def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None, among: list[str] | None = None) -> list[str]:
+    """A minimal set of wish ids (of `among`, default all) that cannot all hold together (empty if they can).
 
     One objective-free model is built and re-solved under different assumption sets."""
     wm = wm or WeekModel(inst, wishes="assumed", objective=False)
+    among = list(wm.wishes) if among is None else among
+    wm.model.clear_assumptions()
+    wm.model.add_assumptions([wm.wishes[w][0] for w in among])
     solver = wm.solver(presolve=False)
     if solver.solve(wm.model) != cp_model.INFEASIBLE:
         return []
     by_index = {lit.index: wid for wid, (lit, _) in wm.wishes.items()}
     core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
     if not core:
-        core = list(wm.wishes)
+        core = list(among)
 
     def infeasible_with(wish_ids: list[str]) -> bool:
-        wm.model.clear_assumptions()
-        wm.model.add_assumptions([wm.wishes[w][0] for w in wish_ids])
-        return wm.solver(presolve=False).solve(wm.model) == cp_model.INFEASIBLE
+        return _infeasible_with(wm, wish_ids)
 
     # deletion-based minimisation: drop each wish whose removal keeps the set infeasible
     kept = list(core)
@@ -46,6 +53,26 @@ def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None) -> list[
         if infeasible_with(trial):
             kept = trial
     return kept
+
+
+def _enough(inst: WeekInstance, wm: WeekModel, first: str) -> list[str] | None:
+    """The wishes of one kind to give up, `first` first, so that all the others can hold: one is not always
+    enough when the week has more than one conflict (five weak areas in small windows). None when giving up
+    every wish of that kind is not enough; then that kind is no fix."""
+    kind = first.partition(":")[0]
+    dropped = [first]
+    while True:
+        rest = [w for w in wm.wishes if w not in dropped]
+        if not _infeasible_with(wm, rest):
+            return dropped
+        same = [w for w in conflicting_wishes(inst, wm, rest) if w.partition(":")[0] == kind]
+        if not same:
+            return None
+        dropped.append(same[0])
+
+
+def _words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _time_needed(inst: WeekInstance, keep: list[str]) -> dict[str, int]:
@@ -85,14 +112,33 @@ def explain(inst: WeekInstance) -> Explanation:
             relaxations.append(Relaxation("more_time:" + ",".join(f"{d}:{m}" for d, m in needed.items()),
                                           f"Allow more spare time: {parts} min ({sum(needed.values())} min "
                                           f"in all)"))
+    offered: set[tuple[str, ...]] = set()
     for wid in core:
         kind, _, what = wid.partition(":")
         rules.add(RULE_OF_WISH[kind])
+        if kind not in ("run", "area"):
+            continue
+        # each one-click fix plans the week: with more than one conflict it gives up as many as it takes
+        dropped = _enough(inst, wm, wid)
+        if dropped is None or tuple(sorted(dropped)) in offered:
+            continue
+        offered.add(tuple(sorted(dropped)))
+        names = [w.partition(":")[2] for w in dropped]
         if kind == "run":
-            relaxations.append(Relaxation(f"drop_run:{what}", f"Drop the {DAY_NAMES[what]} run"))
-        elif kind == "area":
-            relaxations.append(Relaxation(f"drop_weak_area:{what}",
-                                          f"Take {AREA_LABELS[what]} off your weak areas"))
+            relaxations.append(Relaxation("drop_run:" + ",".join(names),
+                                          f"Drop the {_words([DAY_NAMES[d] for d in names])} "
+                                          f"run{'s' * (len(names) > 1)}"))
+        else:
+            relaxations.append(Relaxation("drop_weak_area:" + ",".join(names),
+                                          f"Take {_words([AREA_LABELS[a] for a in names])} off your weak areas"))
+    if not relaxations:     # no single kind of change is enough: each wish of the conflict is a first step
+        for wid in core:
+            kind, _, what = wid.partition(":")
+            if kind == "run":
+                relaxations.append(Relaxation(f"drop_run:{what}", f"Drop the {DAY_NAMES[what]} run (a first step)"))
+            elif kind == "area":
+                relaxations.append(Relaxation(f"drop_weak_area:{what}",
+                                              f"Take {AREA_LABELS[what]} off your weak areas (a first step)"))
     runs = sum(1 for w in core if w.startswith("run:"))
     lead = []
     shortest = inst.rules.caps.min_run_minutes
@@ -109,8 +155,8 @@ def explain(inst: WeekInstance) -> Explanation:
 
 
 def relax(request: PlanRequest, action: str, rules: Rules | None = None) -> PlanRequest:
-    """Apply one suggested relaxation ("drop_run:tue", "more_time:sat:10" or "more_time:mon:10,sat:5",
-    "drop_weak_area:glutes").
+    """Apply one suggested relaxation ("drop_run:tue" or "drop_run:tue,thu", "more_time:sat:10" or
+    "more_time:mon:10,sat:5", "drop_weak_area:glutes" or "drop_weak_area:core,glutes").
 
     Raises ValueError for an action this module did not suggest."""
     if rules is None:
@@ -118,13 +164,15 @@ def relax(request: PlanRequest, action: str, rules: Rules | None = None) -> Plan
         rules = default_knowledge().rules
     kind, _, rest = action.partition(":")
     if kind == "drop_run":
-        if request.run_on(rest) is None:
-            raise ValueError(f"unknown relaxation '{action}': there is no run on '{rest}'")
-        return request.model_copy(update={"runs": [r for r in request.runs if r.day != rest]})
+        days = rest.split(",")
+        if any(request.run_on(d) is None for d in days):
+            raise ValueError(f"unknown relaxation '{action}': there is no run on one of '{rest}'")
+        return request.model_copy(update={"runs": [r for r in request.runs if r.day not in days]})
     if kind == "drop_weak_area":
-        if rest not in request.weak_areas:
-            raise ValueError(f"unknown relaxation '{action}': '{rest}' is not one of your weak areas")
-        return request.model_copy(update={"weak_areas": [a for a in request.weak_areas if a != rest]})
+        areas = rest.split(",")
+        if any(a not in request.weak_areas for a in areas):
+            raise ValueError(f"unknown relaxation '{action}': '{rest}' is not among your weak areas")
+        return request.model_copy(update={"weak_areas": [a for a in request.weak_areas if a not in areas]})
     if kind == "more_time":
         available = dict(request.available)
         for part in rest.split(","):

@@ -141,6 +141,9 @@ def _days_since(runs: list[Checkin], covered_from: dt.date | None, ref: dt.date,
                           f"at least {days} days without running.", "log")
     if typed_last_week == 0:
         return Fact(7, "You ran 0 min last week: at least 7 days without running.", "request")
+    if covered_from is not None:     # the log began after `ref`: it tells nothing of the days before
+        return Fact(None, f"Days without running before {day_label(ref + dt.timedelta(days=1))}: not known (your "
+                          f"log began on {day_label(covered_from)}).", "none")
     return Fact(None, "Days since the last run: not known (no log yet).", "none")
 
 

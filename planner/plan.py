@@ -292,6 +292,7 @@ class Plan:
     history: dict[str, Any] | None = None      # what the log tells, with reasons (Contract 6)
     ladder: dict[str, Any] | None = None       # the return-to-run ladder level, when on it
     changes: tuple[Change, ...] = ()           # re-plans: what moved since the published week, and why
+    asked_run_minutes: int | None = None       # every run asked for, those not planned too (the summary says it)
     solve_ms: float = field(default=0.0, compare=False)   # time inside CP-SAT's solve (benchmarks; not in JSON)
 
     @property
@@ -310,7 +311,8 @@ class Plan:
             if item.kind in sessions:
                 sessions[item.kind] += 1
         return {
-            "requested_run_minutes": sum(r.requested_minutes or 0 for r in runs),
+            "requested_run_minutes": (self.asked_run_minutes if self.asked_run_minutes is not None
+                                      else sum(r.requested_minutes or 0 for r in runs)),
             "planned_run_minutes": sum(running_minutes(r.minutes, r.intervals) for r in runs),
             "sessions": sessions,
             "extra_minutes": sum(d.extra_minutes for d in self.days),

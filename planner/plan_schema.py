@@ -59,8 +59,8 @@ class DayOut(_Closed):
 
 
 class SummaryOut(_Closed):
-    requested_run_minutes: int
-    planned_run_minutes: int
+    requested_run_minutes: int = Field(description="Every run the request asks for, the ones not planned too")
+    planned_run_minutes: int = Field(description="Running planned: a return-to-run session counts its running parts")
     sessions: dict[str, int]
     extra_minutes: int
     daily_extra_minutes: dict[str, int]

@@ -120,6 +120,10 @@ def moved_request(request: PlanRequest, reference: Reference) -> PlanRequest:
     runs = list(request.runs)
     for key, target in reference.moves.items():
         day, kind = key.split("-", 1)
+        where = next((i for i, d in enumerate(reference.days) if any(it.key == key for it in d.items)), None)
+        if where is not None and where < reference.frozen:
+            raise Refusal(f"{DAY_NAMES[reference.days[where].weekday]} is already past: what was planned then "
+                          "stays as it was.")
         if kind != "run":
             continue
         run = request.run_on(day)

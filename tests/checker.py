@@ -597,7 +597,8 @@ class _Check:
         summary = self.plan.get("summary") or {}
         runs = list(self.runs.values())
         want = {
-            "requested_run_minutes": sum(r.get("requested_minutes") or 0 for r in runs),
+            # every run the request asks for, those the week does not plan too (too short, RED, the ladder)
+            "requested_run_minutes": sum(r.get("minutes") or 0 for r in self.request.get("runs") or []),
             # a return-to-run ladder session runs only its running intervals (a brisk walk: none)
             "planned_run_minutes": sum(sum(run for run, _ in r["intervals"]) if r.get("intervals") else
                                        r.get("minutes", 0) for r in runs),

@@ -17,6 +17,10 @@ from planner.weekly import Refusal
 
 bp = Blueprint("program", __name__)
 PANEL = "_program.html"
+# the check-in form's fields as its labels say them (a flashed message without JavaScript names no input)
+FIELD_WORDS = {"date": "Date", "item": "Item", "status": "How it went", "minutes": "Minutes",
+               "pain_during": "Pain during the run", "next_morning": "The morning after", "note": "Note",
+               "day": "Day"}
 
 
 def view_of(found: Any, message: str | None = None, errors: dict[str, str] | None = None) -> dict[str, Any]:
@@ -34,7 +38,9 @@ def view_of(found: Any, message: str | None = None, errors: dict[str, str] | Non
             "checked": progress.checked(log), "told": told,
             "common_reasons": common, "changes": changes, "proposal": entry, "series": series,
             "progress_chart": progress.chart(series), "item_label": progress.item_label,
-            "mornings": progress.MORNING, "weekdays": WEEKDAYS, "message": message, "program_errors": errors or {},
+            "mornings": progress.MORNING, "weekdays": WEEKDAYS, "message": message,
+            "open_days": [d["weekday"] for d in week.get("days") or [] if d["date"] >= today.isoformat()],
+            "program_errors": errors or {},
             "earlier": sorted((m for m in found.weeks if m < found.monday), reverse=True)}
 
 
@@ -55,7 +61,7 @@ def _answer(token: str, message: str | None, status: int = 200, errors: dict[str
     if message:
         flash(message)
     for field, text in (errors or {}).items():
-        flash(f"{field}: {text}")
+        flash(f"{FIELD_WORDS.get(field, field.replace('_', ' ').capitalize())}: {text}")
     return redirect(url_for("pages.saved", token=token) + "#program", 303)
 
 

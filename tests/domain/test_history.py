@@ -247,3 +247,10 @@ def test_a_run_told_after_the_fact_before_the_program_began_does_not_replace_the
     assert program.longest_run_30d.value == 90
     whole_log = derive(req, log, SUNDAY, rules)     # a log without a program start: its first week is all logged
     assert (whole_log.last_week.value, whole_log.last_week.source) == (60, "log")
+
+
+def test_days_without_running_never_says_no_log_when_the_log_began_this_week():
+    d = derived([run("2026-12-01", 40)], today=D("2026-12-02"))
+    assert "no log yet" not in d.days_since_last_run.reason
+    assert d.days_since_last_run.reason == ("Days without running before Mon 30 Nov: not known (your log began on "
+                                            "Mon 30 Nov).")

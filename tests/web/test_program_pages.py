@@ -226,3 +226,16 @@ def test_an_edit_in_the_middle_of_the_week_keeps_the_days_already_done(client, s
     assert [(i["key"], i["start"], i["minutes"]) for i in week["days"][0]["items"]] == monday
     thursday = [i for i in week["days"][3]["items"] if i["kind"] not in ("run", "warm_up", "cool_down")]
     assert sum(i["minutes"] for i in thursday) <= 10, "the edit applies from today on"
+
+
+def test_the_move_menu_offers_only_days_still_ahead_and_a_past_item_cannot_be_moved(client, started, app):
+    """Black-box finding: the menu offered days already past, and moving a done item gave a vague refusal."""
+    token = started["token"]
+    app.config["TODAY"] = (MONDAY + dt.timedelta(days=2)).isoformat()
+    panel = _panel(_page(client, token))
+    menus = re.findall(r'<select name="day">(.*?)</select>', panel, flags=re.S)
+    assert menus and all('value="mon"' not in m and 'value="tue"' not in m for m in menus)
+    past = started["week"]["days"][0]["items"][-1]["key"]
+    response = client.post(f"/p/{token}/items/{past}", data={"csrf_token": _csrf(_page(client, token)), "day": "fri"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "Monday is already past" in response.get_data(as_text=True)
