@@ -62,8 +62,8 @@ class Checkin(_Strict):
     @classmethod
     def _a_date_not_a_number(cls, value: Any) -> Any:
         # pydantic would read a number as a Unix timestamp: in a log that is a typo, not a date
-        if isinstance(value, int | float):
-            raise ValueError("must be a date like 2026-11-30")
+        if isinstance(value, int | float) or (isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+            raise ValueError("must be a date like 2026-11-30")      # not a date-time that happens to be midnight
         return value
 
     @field_validator("date")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -204,6 +205,14 @@ class PlanRequest(_Strict):
     reminder_minutes: Int | None = Field(default=None, ge=0, le=240)
 
     _wake = field_validator("wake_time")(_check_clock_time)
+
+    @field_validator("week_start", mode="before")
+    @classmethod
+    def _plain_date(cls, value: Any) -> Any:
+        """A date as the schema says (format: date), not a date-time that happens to be midnight."""
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("must be a date like 2026-11-30 (YYYY-MM-DD)")
+        return value
 
     @field_validator("week_start")
     @classmethod

@@ -108,21 +108,26 @@ def checkins(token: str) -> Response:
     except RequestError as exc:
         return error(422, "the log has invalid fields", exc.as_dict())
     body = _summary(outcome.program)
-    body.update(week=outcome.plan, changes=outcome.plan.get("changes") or [])
+    # what the log tells comes from the re-plan just made (the program read before it still holds the old one)
+    body.update(week=outcome.plan, changes=outcome.plan.get("changes") or [],
+                **{k: outcome.plan.get(k) for k in ("history", "ladder", "pain_status")})
     return jsonify(body)
 
 
 @bp.get("/<token>/weeks/<monday>")
 def week(token: str, monday: str) -> Response:
-    """One week of the program as it was last published (404 for a week the program has not had)."""
+    """One week of the program as it was last published, or next week as planned ahead (`ahead`: true, as the
+    page shows it); 404 for a week the program has not had."""
     found = _program(token)
     try:
         key = dt.date.fromisoformat(monday).isoformat()
     except ValueError:
         return error(422, "not a date", {"monday": "must be a Monday like 2026-11-30"})
-    if key not in found.weeks:
+    ahead = found.next_plan if found.next_plan and found.next_plan.get("week_start") == key else None
+    if key not in found.weeks and ahead is None:
         return error(404, f"the program has no week starting {key}", {"monday": "not a week of this program"})
-    return jsonify({"monday": key, "week": found.weeks[key], "current": key == found.monday})
+    return jsonify({"monday": key, "week": ahead or found.weeks[key], "current": key == found.monday,
+                    "ahead": ahead is not None})
 
 
 def openapi_paths() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -155,7 +160,8 @@ def openapi_paths() -> tuple[dict[str, Any], dict[str, Any]]:
                 "schema": {"$ref": "#/components/schemas/Log"}}}},
             "responses": {"200": plain, **failures}}},
         "/api/v1/programs/{token}/weeks/{monday}": {"get": {
-            "summary": "One week of the program as last published", "operationId": "getProgramWeek",
+            "summary": "One week of the program as last published, or next week as planned ahead",
+            "operationId": "getProgramWeek",
             "parameters": [*token, {"name": "monday", "in": "path", "required": True,
                                     "schema": {"type": "string", "format": "date"}}],
             "responses": {"200": plain, "404": failures["404"], "422": failures["422"]}}},

@@ -47,6 +47,8 @@ def test_starting_a_program_answers_201_with_token_week_and_links(client):
     assert shown["week"] == body["week"] and shown["checkins"] == [] and shown["weeks"] == [MONDAY.isoformat()]
     assert shown["next_week"]["week_start"] == (MONDAY + dt.timedelta(weeks=1)).isoformat()
     assert client.get(f"/api/v1/programs/{body['token']}/weeks/{MONDAY}").json["week"] == body["week"]
+    ahead = client.get(f"/api/v1/programs/{body['token']}/weeks/{MONDAY + dt.timedelta(weeks=1)}").json
+    assert ahead["ahead"] is True and ahead["week"] == shown["next_week"]   # as the page shows next week
 
 
 def test_a_bad_request_or_log_is_a_422_naming_each_field_never_a_500(client, app):
@@ -88,6 +90,21 @@ def test_a_run_told_from_before_the_program_keeps_the_typed_week_and_a_planned_k
     planned_key = {**told, "item": "sun-run"}
     refused = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [planned_key]})
     assert refused.status_code == 422 and "extra-run" in refused.json["fields"]["checkins.0.item"]
+
+
+def test_a_check_in_answers_the_history_it_was_re_planned_from_and_a_date_time_is_not_a_date(client, app):
+    """Black-box findings: a check-in that left the week as it was answered "history": null (a GET right after
+    had it), and "2026-11-30T00:00:00" passed as a date although the schema says format: date."""
+    token = _start(client)["token"]
+    app.config["TODAY"] = MONDAY.isoformat()
+    core = next(i["key"] for d in client.get(f"/api/v1/programs/{token}").json["week"]["days"][:1]
+                for i in d["items"] if i["kind"] not in ("run", "warm_up", "cool_down"))
+    answer = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [
+        {"date": MONDAY.isoformat(), "item": core, "status": "done"}]})
+    assert answer.status_code == 200 and answer.json["history"] is not None
+    assert answer.json["history"] == client.get(f"/api/v1/programs/{token}").json["history"]
+    midnight = client.post("/api/v1/programs", json={**REQUEST, "week_start": f"{MONDAY.isoformat()}T00:00:00"})
+    assert midnight.status_code == 422 and "week_start" in midnight.json["fields"]
 
 
 def test_the_programs_are_in_the_generated_openapi_document(client):
