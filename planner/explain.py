@@ -27,8 +27,10 @@ def _infeasible_with(wm: WeekModel, wish_ids: list[str]) -> bool:
     return wm.solver(presolve=False).solve(wm.model) == cp_model.INFEASIBLE
 
 
-def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None, among: list[str] | None = None) -> list[str]:
-    """A minimal set of wish ids (of `among`, default all) that cannot all hold together (empty if they can).
+def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None, among: list[str] | None = None,
+                       minimal: bool = True) -> list[str]:
+    """A minimal set of wish ids (of `among`, default all) that cannot all hold together (empty if they can);
+    `minimal=False`: the solver's own set, not shrunk (one solve instead of one per wish).
 
     One objective-free model is built and re-solved under different assumption sets."""
     wm = wm or WeekModel(inst, wishes="assumed", objective=False)
@@ -42,6 +44,8 @@ def conflicting_wishes(inst: WeekInstance, wm: WeekModel | None = None, among: l
     core = [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
     if not core:
         core = list(among)
+    if not minimal:
+        return core
 
     def infeasible_with(wish_ids: list[str]) -> bool:
         return _infeasible_with(wm, wish_ids)
@@ -65,7 +69,7 @@ def _enough(inst: WeekInstance, wm: WeekModel, first: str) -> list[str] | None:
         rest = [w for w in wm.wishes if w not in dropped]
         if not _infeasible_with(wm, rest):
             return dropped
-        same = [w for w in conflicting_wishes(inst, wm, rest) if w.partition(":")[0] == kind]
+        same = [w for w in conflicting_wishes(inst, wm, rest, minimal=False) if w.partition(":")[0] == kind]
         if not same:
             return None
         dropped.append(same[0])
