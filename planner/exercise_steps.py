@@ -1,5 +1,6 @@
 """Exercise progression over weeks (issue 9), one change at a time, from the log: a session kind done every
-time for two weeks with no run at AMBER pain or worse moves its exercises to their harder variants; a kind
+time for two weeks, with no run of 4/10 pain or more and no next morning that stayed worse, moves its exercises
+to their harder variants; a kind
 skipped twice in those two weeks, or followed by worse pain twice, goes back to the easier ones (the numbers:
 data/rules.toml [progression], [H]). Pure function of the log and the planned Monday; the variants come from
 the catalogue (`harder` / `easier`)."""

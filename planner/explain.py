@@ -21,6 +21,13 @@ from planner.solver import AREA_LABELS, WeekInstance, WeekModel
 RULE_OF_WISH = {"run": "R10", "area": "R11", "time": "R11"}
 
 
+def _feasible_with(wm: WeekModel, wish_ids: list[str]) -> bool:
+    """Proven plannable with these wishes (a time-out is no proof)."""
+    wm.model.clear_assumptions()
+    wm.model.add_assumptions([wm.wishes[w][0] for w in wish_ids])
+    return wm.solver(presolve=False).solve(wm.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
 def _infeasible_with(wm: WeekModel, wish_ids: list[str]) -> bool:
     wm.model.clear_assumptions()
     wm.model.add_assumptions([wm.wishes[w][0] for w in wish_ids])
@@ -67,7 +74,7 @@ def _enough(inst: WeekInstance, wm: WeekModel, first: str) -> list[str] | None:
     dropped = [first]
     while True:
         rest = [w for w in wm.wishes if w not in dropped]
-        if not _infeasible_with(wm, rest):
+        if _feasible_with(wm, rest):
             return dropped
         same = [w for w in conflicting_wishes(inst, wm, rest, minimal=False) if w.partition(":")[0] == kind]
         if not same:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.ladder_data import LogWindows, default_ladder
-from planner.log import Checkin, Log, coverage_start, day_label
+from planner.log import Checkin, Log, day_label, monday_of, since_program
 from planner.log_pain import Source, pain_from_log
 from planner.plan import item_words
 from planner.request import History, Pain, PlanRequest
@@ -99,13 +99,23 @@ def _clamp(value: int | None, most: int) -> int | None:
 # --- history: minutes by period, longest run, days since the last run ----------------------------------------
 
 def _period_fact(what: str, first: dt.date, last: dt.date, runs: list[Checkin], covered_from: dt.date | None,
-                 typed: int | None, today: dt.date, longest: bool) -> Fact:
+                 typed: int | None, today: dt.date, longest: bool, told: list[Checkin] | None = None) -> Fact:
     """Sum (or longest) of logged run minutes in [first, last]; the log alone when it covers the whole period,
-    the larger of log and typed value when the log began inside it, the typed value when it began after."""
+    the larger of log and typed value when the log began inside it, the typed value when it began after —
+    or the runs told for the period before the program began, where they are more."""
     inside = [r for r in runs if first <= r.date <= last]
     so_far = " so far" if today < last else ""
     span = f"{day_label(first)}–{day_label(last)}"
     if covered_from is None or covered_from > last:
+        before = [r for r in told or () if first <= r.date <= last]
+        minutes = [r.minutes or 0 for r in before]
+        value = max(minutes, default=0) if longest else sum(minutes)
+        if before and (typed is None or value > typed):
+            more = f", more than the {typed} min you typed" if typed is not None else ""
+            return Fact(value, f"{what}: {value} min in the runs you logged for {span}{more}.", "log+request")
+        if before and typed is not None:
+            return Fact(typed, f"{what}: {typed} min, as you told us (the runs you logged for {span}, from before "
+                               f"your program began, make {value} min).", "log+request")
         if typed is None:
             return Fact(None, f"{what}: not known (no log for {span}, none typed).", "none")
         return Fact(typed, f"{what}: {typed} min, as you told us (no log for {span}).", "request")
@@ -156,23 +166,23 @@ def derive(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
     """What the log tells about the week of `request.week_start`, as of `today` (check-ins after it ignored).
     `request` is the runner's request as typed (its history and pain are the fallback), not `Derived.apply`'s
     result; `settings` (the window lengths) default to data/ladder.toml [log]; `log_from` is the program's
-    first Monday when there is one (planner.log.coverage_start)."""
+    first Monday when there is one (planner.log.since_program)."""
     settings = settings or default_ladder().log
     window_days, pain_recent_days = settings.window_days, settings.pain_recent_days
     monday = request.week_start
-    effective = [c for c in log.effective() if c.date <= today]
+    effective, told = since_program([c for c in log.effective() if c.date <= today], log_from)
     runs = [c for c in effective if c.run]
     first = min((c.date for c in effective), default=None)
-    covered_from = coverage_start(first, log_from)
+    covered_from = monday_of(first) if first else None   # a program starts on a Monday: the log speaks from it
     hist = request.history
     day = dt.timedelta(days=1)
     sunday = monday - day
     longest = _period_fact(f"Longest run in the last {window_days} days", monday - window_days * day, sunday,
-                           runs, covered_from, hist.longest_run_30d_minutes, today, longest=True)
+                           runs, covered_from, hist.longest_run_30d_minutes, today, longest=True, told=told)
     last_week = _period_fact("Last week's running", monday - 7 * day, sunday, runs, covered_from,
-                             hist.last_week_run_minutes, today, longest=False)
+                             hist.last_week_run_minutes, today, longest=False, told=told)
     week_before = _period_fact("The week before's running", monday - 14 * day, monday - 8 * day, runs,
-                               covered_from, hist.week_before_last_run_minutes, today, longest=False)
+                               covered_from, hist.week_before_last_run_minutes, today, longest=False, told=told)
     since = _days_since(runs, covered_from, min(today, sunday), today < sunday, hist.last_week_run_minutes)
     pain, status, source, pain_reasons = pain_from_log(request, runs, today, rules, pain_recent_days)
     week = (monday, monday + 6 * day)

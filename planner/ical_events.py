@@ -130,7 +130,8 @@ def _blocks(day: Mapping[str, Any]) -> list[tuple[Block, tuple[Mapping[str, Any]
     """The day's blocks with their items' dicts: as the plan lists them, or grouped as `Day.blocks` does."""
     by_key = {item["key"]: item for item in day.get("items", ())}
     objects = {key: Item(key, item["kind"], _clock_minutes(item["start"]), int(item["minutes"]),
-                         run_kind=item.get("run_kind"), requested_minutes=item.get("requested_minutes"))
+                         run_kind=item.get("run_kind"), requested_minutes=item.get("requested_minutes"),
+                         intervals=tuple(tuple(p) for p in item["intervals"]) if item.get("intervals") else None)
                for key, item in by_key.items()}
     if day.get("blocks"):
         blocks = [Block(b["key"], b["kind"], tuple(objects[k] for k in b["items"])) for b in day["blocks"]]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from planner.ladder_data import LadderData, Level, default_ladder, load_ladder
-from planner.log import Checkin, Log, coverage_start, day_label, monday_of
+from planner.log import Checkin, Log, day_label, monday_of, since_program
 from planner.log_pain import session_status, status_of
 from planner.plan import item_words
 from planner.request import PlanRequest
@@ -213,11 +213,12 @@ def ladder_state(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
     (after the top level and 2 GREEN weeks of easy running the runner is off the ladder again). `request` is
     the request as typed: its `returning` flag and a typed 0 min last week speak for the time before the log."""
     data = data or default_ladder()
-    effective = [c for c in log.effective() if c.date <= today]
+    # runs told for days before a program began say nothing of the days between them (planner.log.since_program)
+    effective, _ = since_program([c for c in log.effective() if c.date <= today], log_from)
     runs = [c for c in effective if c.run]
     first = min((c.date for c in effective), default=None)
     ref = min(today, request.week_start - dt.timedelta(days=1))
-    climb = _replay(request, runs, coverage_start(first, log_from), ref, rules, data)
+    climb = _replay(request, runs, monday_of(first) if first else None, ref, rules, data)
     if climb is None:
         return None
     prog = data.progress

@@ -197,15 +197,13 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def coverage_start(first: dt.date | None, log_from: dt.date | None = None) -> dt.date | None:
-    """From when the log speaks for every day: the Monday of its first check-in (a program starts on a Monday
-    and its log with it), unless that check-in comes before the program's first Monday (`log_from`): a run
-    told after the fact speaks for its own day only, and the days before it keep what the runner typed."""
-    if first is None:
-        return None
-    if log_from is not None and first < log_from:
-        return first
-    return monday_of(first)
+def since_program(checkins: list[Checkin], log_from: dt.date | None) -> tuple[list[Checkin], list[Checkin]]:
+    """(the check-ins from the program's first Monday on, the runs told for days before it). A program's log
+    speaks for every day from its first Monday; a run told for a day before the program began is not a log of
+    that time (nothing says what else happened then): it can only raise what the runner typed."""
+    if log_from is None:
+        return checkins, []
+    return [c for c in checkins if c.date >= log_from], [c for c in checkins if c.date < log_from and c.run]
 
 
 def check_keys(log: Log, keys_by_week: Mapping[dt.date, Iterable[str]], since: dt.date | None = None) -> None:

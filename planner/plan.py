@@ -36,8 +36,13 @@ def running_minutes(minutes: int, intervals: list | tuple | None) -> int:
 
 
 def item_words(key: str) -> str:
-    """An item key in words, without its day: "thu-core" → "core session", "tue-run" → "run"."""
+    """An item key in words, without its day: "thu-core" → "core session", "tue-run" → "run", "extra-run-2" →
+    "extra run"."""
+    if key.startswith("extra-run"):
+        return "extra run"
     kind = key.split("-", 1)[1] if "-" in key else key
+    if kind[-2:-1] == "-" and kind[-1].isdigit():
+        kind = kind[:-2]        # a day's second block of one kind: "sat-core-2"
     label = KIND_LABELS.get(kind, kind.replace("_", " ")).lower()
     return label if kind in ("run", "warm_up", "cool_down") else f"{label} session"
 

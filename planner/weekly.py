@@ -101,6 +101,11 @@ def frozen_parts(reference: Reference, request: PlanRequest, catalogue: Catalogu
         d = WEEKDAYS.index(lim.day)
         was = reference.runs.get(lim.day)
         key = f"{lim.day}-run"
+        if was is None and d < reference.frozen and lim.dropped is None:
+            # a past day the published week had no run on (moved away, dropped): nothing to plan there
+            lim = RunLimit(lim.day, lim.requested_kind, lim.kind, lim.requested_minutes, lim.max_minutes,
+                           lim.reasons, lim.rules, f"{DAY_NAMES[lim.day]} is past, and your week had no run on it",
+                           lim.fixed, lim.intervals, lim.exact_minutes)
         keep = was is not None and (d < reference.frozen or key in reference.pins or key in reference.checked_today)
         if keep and lim.dropped is None:
             if key in reference.pins and key not in reference.checked_today and d >= reference.frozen \
@@ -120,6 +125,11 @@ def moved_request(request: PlanRequest, reference: Reference) -> PlanRequest:
     runs = list(request.runs)
     for key, target in reference.moves.items():
         day, kind = key.split("-", 1)
+        if _reflected(reference, key, target):
+            # a move accepted earlier: the published week already has it, so it holds even once its day is past
+            if kind == "run" and request.run_on(day) is not None and request.run_on(target) is None:
+                runs = [r.model_copy(update={"day": target}) if r.day == day else r for r in runs]
+            continue
         where = next((i for i, d in enumerate(reference.days) if any(it.key == key for it in d.items)), None)
         if where is not None and where < reference.frozen:
             raise Refusal(f"{DAY_NAMES[reference.days[where].weekday]} is already past: what was planned then "
@@ -139,12 +149,21 @@ def moved_request(request: PlanRequest, reference: Reference) -> PlanRequest:
     return request.model_copy(update={"runs": runs})
 
 
+def _reflected(reference: Reference, key: str, target: str) -> bool:
+    """Whether the published week already holds the move: the session's key on the target day, or (a run)
+    a run on the target day and none left on the day it came from."""
+    day, kind = key.split("-", 1)
+    if kind == "run":
+        return target in reference.runs and day not in reference.runs
+    return any(d.weekday == target and any(i.key == key for i in d.items) for d in reference.days)
+
+
 def check_moves(reference: Reference, options: dict[tuple[int, str], tuple[Exercise, ...]],
                 why_not: dict[tuple[int, str], str]) -> None:
     """A session moved to a day where no exercise of its kind may go is refused with the rule in words."""
     for key, target in reference.moves.items():
         day, kind = key.split("-", 1)
-        if kind not in SESSION_KINDS:
+        if kind not in SESSION_KINDS or _reflected(reference, key, target):
             continue
         d = WEEKDAYS.index(target)
         if d < reference.frozen:

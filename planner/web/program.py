@@ -25,6 +25,7 @@ from planner.request import PlanRequest, parse_request, zone
 from planner.store import PlanChanged
 from planner.web.service import knowledge
 from planner.web.storage import fingerprints, store
+from planner.weekly import Refusal
 
 PLANNED = ("optimal", "feasible")
 RETRIES = 20   # re-plans after a concurrent publication before giving up (each is a few ms of solving)
@@ -57,7 +58,7 @@ def keys_of(plan: dict[str, Any]) -> list[str]:
 
 
 def _start(program: Program) -> dt.date | None:
-    """The program's first Monday: its log speaks from there (planner.log.coverage_start)."""
+    """The program's first Monday: its log speaks from there (planner.log.since_program)."""
     return dt.date.fromisoformat(min(program.weeks)) if program.weeks else None
 
 
@@ -93,23 +94,30 @@ def edited_week(token: str, request: PlanRequest) -> dict[str, Any] | None:
     as few changes as the edited request allows. None for a week that has not begun or is not the current one
     (then the edit is planned afresh). Raises `planner.weekly.Refusal` when a done day rules the edit out."""
     found = programs().load(token)
-    if found is None or request.week_start.isoformat() != found.monday:
+    if found is None or not _begun(found, request.week_start):
         return None
     today = today_of(found)
-    if not request.week_start < today <= request.week_start + dt.timedelta(days=6):
-        return None
+    pins, moves = found.pins["pins"], found.pins["moves"]     # what the runner kept or moved stays so
     context = PlanContext(log=_log(found, today), today=today, published=found.weeks[found.monday],
                           before=found.weeks.get((request.week_start - dt.timedelta(weeks=1)).isoformat()),
-                          log_from=_start(found))
+                          pins=tuple(pins), moves=tuple((k, d) for k, d in moves), log_from=_start(found))
     return make_plan(request, knowledge(), context).to_dict()
 
 
+def _begun(found: Program, monday: dt.date) -> bool:
+    """Whether `monday`'s week is the program's current week and has begun (today is past its Monday)."""
+    return monday.isoformat() == found.monday and monday < today_of(found) <= monday + dt.timedelta(days=6)
+
+
 def edited(token: str) -> None:
-    """After the form edited the saved plan: its week becomes the program's (a new version) and is published."""
+    """After the form edited the saved plan: its week becomes the program's (a new version) and is published;
+    an edit of a week that has begun keeps what the runner kept or moved (planned with them, edited_week)."""
     found = programs().load(token)
     if found is not None:
+        begun = _begun(found, dt.date.fromisoformat(found.saved.plan["week_start"]))
+        pins = found.pins if begun else {"pins": [], "moves": []}
         with contextlib.suppress(PlanChanged):   # a concurrent publication already carries a newer week
-            _publish(found, found.saved.plan, pins={"pins": [], "moves": []}, bump=False)
+            _publish(found, found.saved.plan, pins=pins, bump=False)
 
 
 def _next_week(program: Program, plan: dict[str, Any]) -> dict[str, Any] | None:
@@ -192,8 +200,13 @@ def check_in(token: str, entries: list[Any]) -> Outcome:
     check_keys(new, {dt.date.fromisoformat(m): keys_of(plan) for m, plan in program.weeks.items()}, _start(program))
     upto = programs().add_checkins(token, [c.to_json_dict() for c in new.checkins])
     program = programs().load(token)
-    plan = replan(program, today)
-    entry = _entry(program, plan, program.pins["pins"], program.pins["moves"])
+    pins, moves = program.pins["pins"], program.pins["moves"]
+    try:
+        plan = replan(program, today)
+    except Refusal:     # a kept or moved item the check-in rules out: the check-in counts, the re-plan frees them
+        pins, moves = [], []
+        plan = replan(program, today, pins, moves)
+    entry = _entry(program, plan, pins, moves)
     programs().keep_replan(token, entry, upto or 0)
     return Outcome(program, entry)
 

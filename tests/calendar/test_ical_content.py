@@ -469,3 +469,18 @@ def test_a_busy_only_calendar_does_not_carry_the_plan_name():
     ics, _ = export(small_plan(name="Sciatica week"), busy_only=True)
     assert "X-WR-CALNAME:Training" in unfolded_lines(ics)
     assert "X-WR-CALNAME:Shared" in unfolded_lines(export(small_plan(), busy_only=True, calname="Shared")[0])
+
+
+def test_a_return_to_run_walk_is_a_brisk_walk_in_the_calendar_not_an_easy_run():
+    """Review finding: the calendar rebuilt items without their intervals, so a ladder walk was "Easy run"."""
+    knowledge = default_knowledge()
+    raw = {"week_start": "2026-11-30", "timezone": "Europe/Berlin", "returning": True,
+           "runs": [{"day": d, "kind": "easy", "minutes": 40, "start": "07:00"} for d in ("tue", "thu", "sat")],
+           "history": {"longest_run_30d_minutes": 40, "last_week_run_minutes": 0}}
+    plan = make_plan(parse_request(raw, knowledge.vocabulary), knowledge).to_dict()
+    assert plan["ladder"]["level"] == "L0"
+    summaries = [line for line in unfolded_lines(build_calendar(plan, uid_base=BASE, stamp=STAMP))
+                 if line.startswith("SUMMARY:")]
+    walks = [s for s in summaries if "walk" in s.lower()]
+    assert walks and all(s.startswith("SUMMARY:Brisk walk · 30 min") for s in walks)
+    assert not any("run" in s.lower() for s in summaries)

@@ -249,6 +249,21 @@ def test_a_run_told_after_the_fact_before_the_program_began_does_not_replace_the
     assert (whole_log.last_week.value, whole_log.last_week.source) == (60, "log")
 
 
+def test_a_run_told_weeks_before_the_program_never_reads_as_days_without_running():
+    """Review finding: one run told for 20 Nov, ten days before the program began, made every day after it
+    "logged": 0 min last week and 9 days off (the ladder) against the 200 min typed."""
+    from planner.knowledge import default_knowledge
+    req = request(history={"longest_run_30d_minutes": 90, "last_week_run_minutes": 200})
+    log = parse_log({"checkins": [run("2026-11-20", 95, item="extra-run")]}, SUNDAY)
+    d = derive(req, log, SUNDAY, default_knowledge().rules, log_from=D("2026-11-30"))
+    assert d.last_week.value == 200 and d.days_since_last_run.value is None
+    assert (d.longest_run_30d.value, d.longest_run_30d.source) == (95, "log+request")   # told runs can raise it
+    more = derive(request(history={"last_week_run_minutes": 20}),
+                  parse_log({"checkins": [run("2026-11-27", 45, item="extra-run")]}, SUNDAY), SUNDAY,
+                  default_knowledge().rules, log_from=D("2026-11-30"))
+    assert more.last_week.value == 45 and "more than the 20 min you typed" in more.last_week.reason
+
+
 def test_days_without_running_never_says_no_log_when_the_log_began_this_week():
     d = derived([run("2026-12-01", 40)], today=D("2026-12-02"))
     assert "no log yet" not in d.days_since_last_run.reason

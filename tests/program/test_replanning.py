@@ -219,3 +219,9 @@ def test_a_run_moved_to_a_free_day_is_placed_there_and_the_week_replanned_around
     assert any(c.key == "fri-run" and c.reason == "You moved Thursday's run to Friday." for c in moved.changes)
     moved_raw = {**raw, "runs": [raw["runs"][0], {**raw["runs"][1], "day": "fri"}]}
     assert_valid(moved.to_dict(), moved_raw)
+    # every later re-plan re-applies the move; once Friday is past it holds as published, never "already past"
+    sunday = today + dt.timedelta(days=6)
+    later = make_plan(request, knowledge, PlanContext(today=sunday, published=moved.to_dict(),
+                                                      moves=(("thu-run", "fri"),)))
+    runs = {d.weekday: i.minutes for d in later.days for i in d.items if i.kind == "run"}
+    assert later.status == "optimal" and runs == {"tue": 40, "fri": 40}

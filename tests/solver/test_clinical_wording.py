@@ -41,7 +41,7 @@ def test_a_caution_week_with_settled_pain_cites_the_screening_rule_not_amber_pai
 
 def test_the_caution_advice_says_the_runs_are_trimmed_as_the_plan_trims_them():
     advice = default_knowledge().screening.tiers["1C"].advice
-    assert "held steady" not in advice and "each run a little shorter" in advice
+    assert "held steady" not in advice and "each run trimmed" in advice
     plan = plan_of(request(screening={"red_flags": [], "cautions": ["sciatica"]}))
     asked = {r["day"]: r["minutes"] for r in request()["runs"]}
     planned = {d["weekday"]: i["minutes"] for d in plan["days"] for i in d["items"] if i["kind"] == "run"}

@@ -239,3 +239,27 @@ def test_the_move_menu_offers_only_days_still_ahead_and_a_past_item_cannot_be_mo
     response = client.post(f"/p/{token}/items/{past}", data={"csrf_token": _csrf(_page(client, token)), "day": "fri"},
                            headers={"HX-Request": "true"})
     assert response.status_code == 422 and "Monday is already past" in response.get_data(as_text=True)
+
+
+def test_an_accepted_move_still_holds_once_its_day_is_past_and_check_ins_go_on(client, app):
+    """Review finding: every re-plan re-applies the stored moves, and once a moved run's new day had passed the
+    re-plan refused it ("Saturday is already past"), so each later check-in answered 500."""
+    raw = {**REQUEST, "returning": False, "history": {"longest_run_30d_minutes": 70, "last_week_run_minutes": 190}}
+    body = client.post("/api/v1/programs", json=raw).json
+    token = body["token"]
+    app.config["TODAY"] = MONDAY.isoformat()
+    moved = client.post(f"/p/{token}/items/fri-run", data={"csrf_token": _csrf(_page(client, token)), "day": "sat"})
+    assert moved.status_code == 303
+    assert client.post(f"/p/{token}/accept", data={"csrf_token": _csrf(_page(client, token))}).status_code == 303
+    week = client.get(f"/api/v1/programs/{token}").json["week"]
+    assert [d["weekday"] for d in week["days"] for i in d["items"] if i["kind"] == "run"].count("sat") == 1
+    app.config["TODAY"] = (MONDAY + dt.timedelta(days=6)).isoformat()     # Sunday: Saturday is past
+    answer = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [
+        {"date": (MONDAY + dt.timedelta(days=5)).isoformat(), "item": "sat-run", "status": "done", "minutes": 40,
+         "pain_during": 1, "next_morning": "usual"}]})
+    assert answer.status_code == 200, answer.json
+    runs = {d["weekday"] for d in answer.json["week"]["days"] for i in d["items"] if i["kind"] == "run"}
+    assert "sat" in runs and "fri" not in runs
+    page = client.post(f"/p/{token}/checkin", data={"csrf_token": _csrf(_page(client, token)), "date":
+                       (MONDAY + dt.timedelta(days=6)).isoformat(), "item": "sun-run", "status": "skipped"})
+    assert page.status_code == 303

@@ -86,7 +86,7 @@ def test_a_run_told_from_before_the_program_keeps_the_typed_week_and_a_planned_k
     answer = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [told]})
     assert answer.status_code == 200, answer.json
     assert sum(i["minutes"] for _, i in _runs(answer.json["week"])) == planned
-    assert any("200 min you told us counts" in r for r in answer.json["week"]["history"]["reasons"])
+    assert any("200 min, as you told us" in r for r in answer.json["week"]["history"]["reasons"])
     planned_key = {**told, "item": "sun-run"}
     refused = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [planned_key]})
     assert refused.status_code == 422 and "extra-run" in refused.json["fields"]["checkins.0.item"]
