@@ -86,11 +86,15 @@ def week_days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, statu
                 reasons.append("Optional cue: " + rules.text("R14"))
                 rule_ids.append("R14")
             start = frame.run_start
-            warm = _filled(allowed_in.eligible("warm_up", d, start - routine.warm_up_minutes),
-                           routine.warm_up_minutes, d)
+            walk = bool(lim.intervals) and not any(run for run, _ in lim.intervals)   # a ladder walk: no running
+            warm_options = allowed_in.eligible("warm_up", d, start - routine.warm_up_minutes)
+            if walk:
+                warm_options = tuple(e for e in warm_options if not e.running_only)
+            warm = _filled(warm_options, routine.warm_up_minutes, d)
             items.append(Item(f"{frame.day}-warm_up", "warm_up", start - routine.warm_up_minutes,
                               routine.warm_up_minutes, _doses(warm, level),
-                              ("A dynamic warm-up before the run, for comfort and readiness.",), ("R9",)))
+                              (f"A dynamic warm-up before the {'walk' if walk else 'run'}, for comfort and "
+                               "readiness.",), ("R9",)))
             items.append(Item(f"{frame.day}-run", "run", start, planned, (), tuple(reasons),
                               tuple(dict.fromkeys(rule_ids)), run_kind=lim.kind,
                               requested_minutes=lim.requested_minutes, requested_run_kind=lim.requested_kind,

@@ -70,6 +70,9 @@ class Exercise(DataModel):
     # A straight-knee hamstring stretch (finding 6): the engine allows one per session, since two are the same
     # stretch twice.
     straight_leg_stretch: bool = False
+    # A warm-up item that prepares for running only (a jog, a running drill): left out before a brisk walk of
+    # the return-to-run ladder.
+    running_only: bool = False
 
     def dose_for(self, level: int) -> str:
         """The dose for a runner of `level`: the entry for the highest level <= theirs, else `dose`."""
@@ -98,6 +101,8 @@ class Exercise(DataModel):
             raise ValueError("effort: a loaded item says how hard (e.g. 'a weight you could lift 3–4 more times')")
         if self.straight_leg_stretch and (self.kind != "stretch" or self.category != "hamstrings"):
             raise ValueError("straight_leg_stretch: only a hamstring stretch can be one")
+        if self.running_only and self.category != "warm_up":
+            raise ValueError("running_only: only a warm-up item can be one")
         if self.id in (self.easier, self.harder):
             raise ValueError("easier/harder: an exercise cannot be its own variant")
         return self

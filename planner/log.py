@@ -209,7 +209,8 @@ def since_program(checkins: list[Checkin], log_from: dt.date | None) -> tuple[li
 def check_keys(log: Log, keys_by_week: Mapping[dt.date, Iterable[str]], since: dt.date | None = None) -> None:
     """Raise LogError naming each check-in whose item is not a key of its week's plan (weeks keyed by their
     Monday; extra runs are always allowed; weeks not in the mapping are not checked, except before `since`,
-    a program's first Monday: nothing was planned then, so only extra runs can be told)."""
+    a program's first Monday: nothing was planned then, so only extra runs can be told). With each week's
+    keys mapped to their planned minutes, a "partly" done item must have fewer minutes than planned."""
     errors: list[FieldError] = []
     for i, checkin in enumerate(log.checkins):
         if since is not None and checkin.date < since and not checkin.item.startswith(EXTRA_RUN):
@@ -219,6 +220,12 @@ def check_keys(log: Log, keys_by_week: Mapping[dt.date, Iterable[str]], since: d
         keys = keys_by_week.get(monday_of(checkin.date))
         if keys is None or checkin.item.startswith(EXTRA_RUN):
             continue
+        planned = keys if isinstance(keys, Mapping) else {}
+        if (checkin.status == "partly" and checkin.minutes is not None and planned.get(checkin.item)
+                and checkin.minutes >= planned[checkin.item]):
+            errors.append(FieldError(f"checkins.{i}.minutes", f"partly done means fewer than the "
+                                                               f"{planned[checkin.item]} min planned; "
+                                                               "a run done in full is done"))
         keys = set(keys)
         if checkin.item not in keys:
             known = ", ".join(sorted(k for k in keys if k.startswith(checkin.item.split("-")[0]))) or "none"

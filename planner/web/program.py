@@ -197,7 +197,9 @@ def check_in(token: str, entries: list[Any]) -> Outcome:
         raise KeyError(token)
     today = today_of(program)
     new = parse_log({"checkins": entries}, today=today)
-    check_keys(new, {dt.date.fromisoformat(m): keys_of(plan) for m, plan in program.weeks.items()}, _start(program))
+    planned = {dt.date.fromisoformat(m): {item["key"]: item["minutes"] for day in plan.get("days") or []
+                                          for item in day.get("items") or []} for m, plan in program.weeks.items()}
+    check_keys(new, planned, _start(program))
     upto = programs().add_checkins(token, [c.to_json_dict() for c in new.checkins])
     program = programs().load(token)
     pins, moves = program.pins["pins"], program.pins["moves"]

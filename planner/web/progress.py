@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from planner.log import Log, is_run, monday_of
+from planner.plan import run_label
 from planner.request import DAY_NAMES
 
 KIND_LABELS = {"run": "run", "warm_up": "warm-up", "cool_down": "cool-down", "core": "core session",
@@ -18,12 +19,15 @@ MORNING_LEVEL = {"usual": 0, "settles_within_24h": 5, "persists": 10}   # where 
 WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 640, 240, 20, 190, 44
 
 
-def item_label(key: str) -> str:
-    """'tue-run' → 'Tuesday run', 'thu-hip_mobility' → 'Thursday hip mobility session'."""
+def item_label(key: str, intervals: list | None = None) -> str:
+    """'tue-run' → 'Tuesday run', a return-to-run walk 'Tuesday brisk walk', 'thu-hip_mobility' → 'Thursday hip
+    mobility session'."""
     if key.startswith("extra-run"):
         return "Extra run"
     day, _, kind = key.partition("-")
     kind = kind.rsplit("-", 1)[0] if kind[-2:-1] == "-" else kind
+    if kind == "run" and intervals:
+        return f"{DAY_NAMES.get(day, day).capitalize()} {run_label('easy', intervals).lower()}"
     return f"{DAY_NAMES.get(day, day).capitalize()} {KIND_LABELS.get(kind, kind.replace('_', ' '))}"
 
 

@@ -96,3 +96,15 @@ def test_the_summary_and_the_notice_count_the_same_runs_asked_for_dropped_ones_t
     assert "sat" not in {d["weekday"] for d in plan["days"] for i in d["items"] if i["kind"] == "run"}
     assert plan["summary"]["requested_run_minutes"] == asked
     assert f"of the {asked} min" in plan["notices"][0]
+
+
+def test_a_return_to_run_walk_is_warmed_up_for_walking_not_with_a_jog():
+    """Review finding: the ladder's brisk walk got the run's warm-up (a jog, A-skips)."""
+    easy = [{"day": d, "kind": "easy", "minutes": 30, "start": "07:00"} for d in ("mon", "wed", "fri")]
+    plan = plan_of(request(history={"longest_run_30d_minutes": 40, "last_week_run_minutes": 0}, runs=easy))
+    assert plan["ladder"]["level"] == "L0"
+    running_only = {e.id for e in default_knowledge().catalogue.exercises if e.running_only}
+    assert running_only, "the catalogue marks its running-only warm-up items"
+    warm_ups = [i for d in plan["days"] for i in d["items"] if i["kind"] == "warm_up"]
+    assert warm_ups and all(not {e["id"] for e in i["exercises"]} & running_only for i in warm_ups)
+    assert all("before the walk" in i["reasons"][0] for i in warm_ups)

@@ -263,3 +263,10 @@ def test_an_accepted_move_still_holds_once_its_day_is_past_and_check_ins_go_on(c
     page = client.post(f"/p/{token}/checkin", data={"csrf_token": _csrf(_page(client, token)), "date":
                        (MONDAY + dt.timedelta(days=6)).isoformat(), "item": "sun-run", "status": "skipped"})
     assert page.status_code == 303
+
+
+def test_the_check_in_list_calls_a_return_to_run_walk_a_walk(client, started):
+    """Review finding: the check-in list said "Monday run" for the ladder's brisk walk."""
+    assert started["week"]["ladder"]["level"] == "L0"
+    walk = _panel(_page(client, started["token"])).split('data-checkin="mon-run"', 1)[1].split("</li>", 1)[0]
+    assert "Monday brisk walk" in walk and "Minutes run" not in walk

@@ -107,6 +107,22 @@ def test_a_check_in_answers_the_history_it_was_re_planned_from_and_a_date_time_i
     assert midnight.status_code == 422 and "week_start" in midnight.json["fields"]
 
 
+def test_a_partly_done_item_has_fewer_minutes_than_planned(client, app):
+    """Black-box finding: "partly" with 300 min against a 40-min run was accepted."""
+    body = client.post("/api/v1/programs", json={**REQUEST, "returning": False,
+                                                "history": {"longest_run_30d_minutes": 70,
+                                                            "last_week_run_minutes": 190}}).json
+    token = body["token"]
+    app.config["TODAY"] = MONDAY.isoformat()
+    planned = next(i["minutes"] for d in body["week"]["days"][:1] for i in d["items"] if i["key"] == "mon-run")
+    entry = {"date": MONDAY.isoformat(), "item": "mon-run", "status": "partly", "minutes": 300, "pain_during": 2}
+    refused = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [entry]})
+    assert refused.status_code == 422
+    assert f"fewer than the {planned} min" in refused.json["fields"]["checkins.0.minutes"]
+    ok = client.post(f"/api/v1/programs/{token}/checkins", json={"checkins": [{**entry, "minutes": planned - 10}]})
+    assert ok.status_code == 200
+
+
 def test_the_programs_are_in_the_generated_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").json
     assert {"/api/v1/programs", "/api/v1/programs/{token}", "/api/v1/programs/{token}/checkins",
