@@ -91,10 +91,13 @@ def week_days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, statu
             if walk:
                 warm_options = tuple(e for e in warm_options if not e.running_only)
             warm = _filled(warm_options, routine.warm_up_minutes, d)
+            why = "A dynamic warm-up before the run, for comfort and readiness."
+            rest = routine.warm_up_minutes - sum(e.minutes for e in warm)
+            if walk:
+                why = "A warm-up before the walk, for comfort and readiness" + (
+                    f": the last {rest} min are easy walking, building to the brisk pace." if rest > 0 else ".")
             items.append(Item(f"{frame.day}-warm_up", "warm_up", start - routine.warm_up_minutes,
-                              routine.warm_up_minutes, _doses(warm, level),
-                              (f"A dynamic warm-up before the {'walk' if walk else 'run'}, for comfort and "
-                               "readiness.",), ("R9",)))
+                              routine.warm_up_minutes, _doses(warm, level), (why,), ("R9",)))
             items.append(Item(f"{frame.day}-run", "run", start, planned, (), tuple(reasons),
                               tuple(dict.fromkeys(rule_ids)), run_kind=lim.kind,
                               requested_minutes=lim.requested_minutes, requested_run_kind=lim.requested_kind,

@@ -134,9 +134,13 @@ def _period_fact(what: str, first: dt.date, last: dt.date, runs: list[Checkin], 
 
 
 def _days_since(runs: list[Checkin], covered_from: dt.date | None, ref: dt.date, early: bool,
-                typed_last_week: int | None) -> Fact:
-    """Whole days without running between the last run and `ref` (the Sunday before the week, or today)."""
+                typed_last_week: int | None, told: list[Checkin] | None = None) -> Fact:
+    """Whole days without running between the last run and `ref` (the Sunday before the week, or today). A run
+    told for a day before the program counts where the typed week does not say the runner ran since."""
     before = [r for r in runs if r.date <= ref]
+    recent = [r for r in told or () if r.date <= ref]
+    if not before and recent and (not typed_last_week or (ref - recent[-1].date).days < 7):
+        before = recent
     if before:
         last = before[-1].date
         days = (ref - last).days
@@ -183,7 +187,7 @@ def derive(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
                              hist.last_week_run_minutes, today, longest=False, told=told)
     week_before = _period_fact("The week before's running", monday - 14 * day, monday - 8 * day, runs,
                                covered_from, hist.week_before_last_run_minutes, today, longest=False, told=told)
-    since = _days_since(runs, covered_from, min(today, sunday), today < sunday, hist.last_week_run_minutes)
+    since = _days_since(runs, covered_from, min(today, sunday), today < sunday, hist.last_week_run_minutes, told)
     pain, status, source, pain_reasons = pain_from_log(request, runs, today, rules, pain_recent_days)
     week = (monday, monday + 6 * day)
     before = (monday - 7 * day, sunday)

@@ -81,7 +81,7 @@ def _green_at(level: int, run: Checkin, before: Sequence[Checkin], rules: Rules,
 
 
 def _replay(request: PlanRequest, runs: list[Checkin], covered_from: dt.date | None, ref: dt.date,
-            rules: Rules, data: LadderData) -> _Climb | None:
+            rules: Rules, data: LadderData, told: list[Checkin] | None = None) -> _Climb | None:
     """Walk the logged runs in date order: entries, then each run after an entry as a ladder session."""
     entry = data.entry
     top = len(data.level) - 1
@@ -96,7 +96,8 @@ def _replay(request: PlanRequest, runs: list[Checkin], covered_from: dt.date | N
     start = covered_from or request.week_start
     if request.returning:
         climb = enter(start, first_level, "you chose it, coming back from a break or a flare")
-    elif request.history.last_week_run_minutes == 0:
+    elif request.history.last_week_run_minutes == 0 and not any(
+            (start - r.date).days <= entry.days_off for r in told or ()):     # a run told since says otherwise
         climb = enter(start, first_level, "you ran 0 min the week before")
     previous = start - dt.timedelta(days=1)   # the runner is taken as running until the log begins
     for i, run in enumerate(runs):
@@ -214,11 +215,11 @@ def ladder_state(request: PlanRequest, log: Log, today: dt.date, rules: Rules,
     the request as typed: its `returning` flag and a typed 0 min last week speak for the time before the log."""
     data = data or default_ladder()
     # runs told for days before a program began say nothing of the days between them (planner.log.since_program)
-    effective, _ = since_program([c for c in log.effective() if c.date <= today], log_from)
+    effective, told = since_program([c for c in log.effective() if c.date <= today], log_from)
     runs = [c for c in effective if c.run]
     first = min((c.date for c in effective), default=None)
     ref = min(today, request.week_start - dt.timedelta(days=1))
-    climb = _replay(request, runs, monday_of(first) if first else None, ref, rules, data)
+    climb = _replay(request, runs, monday_of(first) if first else None, ref, rules, data, told)
     if climb is None:
         return None
     prog = data.progress

@@ -155,7 +155,9 @@ def _reflected(reference: Reference, key: str, target: str) -> bool:
     day, kind = key.split("-", 1)
     if kind == "run":
         return target in reference.runs and day not in reference.runs
-    return any(d.weekday == target and any(i.key == key for i in d.items) for d in reference.days)
+    # the published week names each session by the day it is on: a moved one is "<target>-<kind>" there
+    return any(d.weekday == target and any(i.kind == kind for i in d.items) for d in reference.days)
+
 
 
 def check_moves(reference: Reference, options: dict[tuple[int, str], tuple[Exercise, ...]],

@@ -36,6 +36,8 @@ def add_fixed_and_moves(wm: WeekModel) -> None:
         if kind not in SESSION_KINDS:
             continue        # a moved run is already on its new day in the request (weekly.moved_request)
         source, dest = WEEKDAYS.index(day), WEEKDAYS.index(target)
+        if min(source, dest) < ref.frozen:
+            continue        # accepted while its days were ahead: the days before today hold it as published
         if (source, kind) in wm.on:
             m.add(wm.on[source, kind] == 0)
         if (dest, kind) in wm.on:

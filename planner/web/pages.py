@@ -49,7 +49,7 @@ def plan() -> Response:
     saved = _saved_from_form()
     out = service.solve_form(request.form)
     if saved is not None:       # the live preview on a saved plan's page shows what saving would keep
-        out = _program_week(saved.token, out)
+        out, _ = _program_week(saved.token, out)
     status = 422 if out.errors else 200
     # A relaxation changes the runner's wishes, so the form itself is re-rendered, not only the plan.
     block = "planner" if request.form.get("relax") else "plan_area"
@@ -59,15 +59,19 @@ def plan() -> Response:
                             saved=saved)
 
 
-def _program_week(token: str, out: service.FormOutcome) -> service.FormOutcome:
-    """An edit of a saved plan's week that has begun keeps the days already done (program.edited_week)."""
+def _program_week(token: str, out: service.FormOutcome) -> tuple[service.FormOutcome, dict[str, list] | None]:
+    """An edit of a saved plan's week that has begun keeps the days already done and what the runner kept or
+    moved (program.edited_week): the outcome, and the pins and moves it was planned with (None: afresh)."""
     if out.request is None or out.plan is None:
-        return out
+        return out, None
     try:
-        week = program.edited_week(token, out.request)
+        found = program.edited_week(token, out.request)
     except Refusal as refused:
-        return dataclasses.replace(out, plan=None, errors={"form": str(refused)})
-    return out if week is None else dataclasses.replace(out, plan=week)
+        return dataclasses.replace(out, plan=None, errors={"form": str(refused)}), None
+    if found is None:
+        return out, None
+    week, pins = found
+    return dataclasses.replace(out, plan=week), pins
 
 
 def _saved_from_form():
@@ -140,7 +144,7 @@ def update(token: str) -> Response:
     for a failed If-Match)."""
     item = _load(token)
     expected, status = expected_revision(request, item)
-    out = _program_week(token, service.solve_form(request.form))
+    out, pins = _program_week(token, service.solve_form(request.form))
     if expected is not None and expected != item.revision:
         return _conflict(item, out, status)
     refusal = _unsaveable(out, saved=item, note="Only a planned week can be saved; the saved week is unchanged.")
@@ -148,7 +152,7 @@ def update(token: str) -> Response:
         return refusal
     try:
         store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan), expected_revision=expected)
-        program.edited(token)   # the edited week is the program's week now, and its calendar follows
+        program.edited(token, pins)   # the edited week is the program's week now, and its calendar follows
     except PlanChanged as changed:  # saved by someone else between our read and our write
         return _conflict(changed.current, out, status)
     flash("Your changes are saved; subscribed calendars pick them up at their next refresh.")

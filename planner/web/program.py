@@ -21,7 +21,7 @@ from planner.ical import Published, publication
 from planner.log import Log, check_keys, monday_of, parse_log
 from planner.program_store import Program, Programs
 from planner.progression import AHEAD, expected_checkins
-from planner.request import PlanRequest, parse_request, zone
+from planner.request import DAY_NAMES, PlanRequest, parse_request, zone
 from planner.store import PlanChanged
 from planner.web.service import knowledge
 from planner.web.storage import fingerprints, store
@@ -88,36 +88,42 @@ def current(token: str) -> Program | None:
     return program
 
 
-def edited_week(token: str, request: PlanRequest) -> dict[str, Any] | None:
+def edited_week(token: str, request: PlanRequest) -> tuple[dict[str, Any], dict[str, list]] | None:
     """An edit of the program's current week once it has begun: the days before today stay as published (they
     happened, and their check-ins are in the log) and the rest is planned around them from the whole log, with
     as few changes as the edited request allows. None for a week that has not begun or is not the current one
-    (then the edit is planned afresh). Raises `planner.weekly.Refusal` when a done day rules the edit out."""
+    (then the edit is planned afresh). With the pins and moves it kept: those the edit rules out are let go.
+    Raises `planner.weekly.Refusal` when a done day rules the edit out."""
     found = programs().load(token)
     if found is None or not _begun(found, request.week_start):
         return None
     today = today_of(found)
-    pins, moves = found.pins["pins"], found.pins["moves"]     # what the runner kept or moved stays so
-    context = PlanContext(log=_log(found, today), today=today, published=found.weeks[found.monday],
-                          before=found.weeks.get((request.week_start - dt.timedelta(weeks=1)).isoformat()),
-                          pins=tuple(pins), moves=tuple((k, d) for k, d in moves), log_from=_start(found))
-    return make_plan(request, knowledge(), context).to_dict()
+    refusal: Refusal | None = None
+    # what the runner kept or moved stays so, unless the edit rules it out: the moves go first, then the pins
+    for pins, moves in ((found.pins["pins"], found.pins["moves"]), (found.pins["pins"], []), ([], [])):
+        context = PlanContext(log=_log(found, today), today=today, published=found.weeks[found.monday],
+                              before=found.weeks.get((request.week_start - dt.timedelta(weeks=1)).isoformat()),
+                              pins=tuple(pins), moves=tuple((k, d) for k, d in moves), log_from=_start(found))
+        try:
+            return make_plan(request, knowledge(), context).to_dict(), {"pins": list(pins), "moves": list(moves)}
+        except Refusal as exc:
+            refusal = refusal or exc
+    assert refusal is not None
+    raise refusal
 
 
 def _begun(found: Program, monday: dt.date) -> bool:
-    """Whether `monday`'s week is the program's current week and has begun (today is past its Monday)."""
-    return monday.isoformat() == found.monday and monday < today_of(found) <= monday + dt.timedelta(days=6)
+    """Whether `monday`'s week is the program's current week and has begun (today is its Monday or later)."""
+    return monday.isoformat() == found.monday and monday <= today_of(found) <= monday + dt.timedelta(days=6)
 
 
-def edited(token: str) -> None:
-    """After the form edited the saved plan: its week becomes the program's (a new version) and is published;
-    an edit of a week that has begun keeps what the runner kept or moved (planned with them, edited_week)."""
+def edited(token: str, pins: dict[str, list] | None = None) -> None:
+    """After the form edited the saved plan: its week becomes the program's (a new version) and is published,
+    with the pins and moves it was planned with (edited_week; none for a week planned afresh)."""
     found = programs().load(token)
     if found is not None:
-        begun = _begun(found, dt.date.fromisoformat(found.saved.plan["week_start"]))
-        pins = found.pins if begun else {"pins": [], "moves": []}
         with contextlib.suppress(PlanChanged):   # a concurrent publication already carries a newer week
-            _publish(found, found.saved.plan, pins=pins, bump=False)
+            _publish(found, found.saved.plan, pins=pins or {"pins": [], "moves": []}, bump=False)
 
 
 def _next_week(program: Program, plan: dict[str, Any]) -> dict[str, Any] | None:
@@ -205,9 +211,15 @@ def check_in(token: str, entries: list[Any]) -> Outcome:
     pins, moves = program.pins["pins"], program.pins["moves"]
     try:
         plan = replan(program, today)
-    except Refusal:     # a kept or moved item the check-in rules out: the check-in counts, the re-plan frees them
-        pins, moves = [], []
-        plan = replan(program, today, pins, moves)
+    except Refusal:     # a kept or moved item the check-in rules out: the check-in counts, the re-plan frees it
+        plan = None
+        for kept, moved in ((pins, []), ([], [])):     # the moves first, then the pins too
+            with contextlib.suppress(Refusal):
+                plan = replan(program, today, kept, moved)
+                pins, moves = kept, moved
+                break
+        if plan is None:
+            raise
     entry = _entry(program, plan, pins, moves)
     programs().keep_replan(token, entry, upto or 0)
     return Outcome(program, entry)
@@ -265,6 +277,14 @@ def pin_or_move(token: str, key: str, day: str | None) -> Outcome:
     if program is None:
         raise KeyError(token)
     pins, moves = list(program.pins["pins"]), [m for m in program.pins["moves"] if m[0] != key]
+    today = today_of(program)
+    monday = dt.date.fromisoformat(program.monday)
+    dated = {d["weekday"]: dt.date.fromisoformat(d["date"]) for d in program.weeks[program.monday]["days"]}
+    where = next((d["weekday"] for d in program.weeks[program.monday]["days"]
+                  if any(i["key"] == key for i in d["items"])), key.split("-", 1)[0])
+    if day is not None and (dated.get(where, monday) < today or dated.get(day, monday) < today):
+        past = where if dated.get(where, monday) < today else day
+        raise Refusal(f"{DAY_NAMES[past]} is already past: what was planned then stays as it was.")
     if day is None:
         pins = [*(p for p in pins if p != key), key]
     else:

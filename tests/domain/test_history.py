@@ -269,3 +269,17 @@ def test_days_without_running_never_says_no_log_when_the_log_began_this_week():
     assert "no log yet" not in d.days_since_last_run.reason
     assert d.days_since_last_run.reason == ("Days without running before Mon 30 Nov: not known (your log began on "
                                             "Mon 30 Nov).")
+
+
+def test_a_run_told_last_week_counts_against_a_typed_zero_for_the_gap_and_the_ladder():
+    """Review finding: typed 0 min last week and a 45-min run told for Fri 27 Nov read as 45 min last week but
+    also "at least 7 days without running", and the ladder took the runner in on that false reason."""
+    from planner.knowledge import default_knowledge
+    from planner.ladder import ladder_state
+    req = request(history={"longest_run_30d_minutes": 45, "last_week_run_minutes": 0})
+    log = parse_log({"checkins": [run("2026-11-27", 45, item="extra-run")]}, SUNDAY)
+    rules = default_knowledge().rules
+    d = derive(req, log, SUNDAY, rules, log_from=D("2026-11-30"))
+    assert d.last_week.value == 45 and d.days_since_last_run.value == 2
+    assert ladder_state(req, log, SUNDAY, rules, log_from=D("2026-11-30")) is None
+    assert ladder_state(req, parse_log({"checkins": []}, SUNDAY), SUNDAY, rules) is not None   # the typed 0 alone

@@ -225,3 +225,20 @@ def test_a_run_moved_to_a_free_day_is_placed_there_and_the_week_replanned_around
                                                       moves=(("thu-run", "fri"),)))
     runs = {d.weekday: i.minutes for d in later.days for i in d.items if i.kind == "run"}
     assert later.status == "optimal" and runs == {"tue": 40, "fri": 40}
+
+
+def test_an_accepted_session_move_holds_once_its_new_day_is_past():
+    """Review finding: the published week names a moved session by its new day ("tue-core"), so the stored
+    move ("mon-core" to Tuesday) was never recognised as applied and refused once Tuesday was past."""
+    request, published = base_week()
+    knowledge = default_knowledge()
+    days = {d["weekday"]: {i["kind"] for i in d["items"]} for d in published["days"]}
+    kind = next(k for k in ("core", "hamstrings", "hip_mobility", "glutes", "thoracic")
+                if k in days["mon"] and k not in days["tue"])
+    move = ((f"mon-{kind}", "tue"),)
+    moved = make_plan(request, knowledge, PlanContext(today=dt.date(2026, 11, 30), published=published, moves=move))
+    assert kind in {i.kind for d in moved.days if d.weekday == "tue" for i in d.items}
+    later = make_plan(request, knowledge, PlanContext(today=dt.date(2026, 12, 2), published=moved.to_dict(),
+                                                      moves=move))
+    assert later.status == "optimal"
+    assert kind in {i.kind for d in later.days if d.weekday == "tue" for i in d.items}

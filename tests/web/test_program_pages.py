@@ -270,3 +270,16 @@ def test_the_check_in_list_calls_a_return_to_run_walk_a_walk(client, started):
     assert started["week"]["ladder"]["level"] == "L0"
     walk = _panel(_page(client, started["token"])).split('data-checkin="mon-run"', 1)[1].split("</li>", 1)[0]
     assert "Monday brisk walk" in walk and "Minutes run" not in walk
+
+
+def test_an_edit_on_monday_keeps_an_accepted_move(client, app):
+    """Review finding: an edit on the week's Monday was planned afresh, so a move accepted that morning was lost."""
+    raw = {**REQUEST, "returning": False, "history": {"longest_run_30d_minutes": 70, "last_week_run_minutes": 190}}
+    token = client.post("/api/v1/programs", json=raw).json["token"]
+    app.config["TODAY"] = MONDAY.isoformat()
+    client.post(f"/p/{token}/items/fri-run", data={"csrf_token": _csrf(_page(client, token)), "day": "sat"})
+    assert client.post(f"/p/{token}/accept", data={"csrf_token": _csrf(_page(client, token))}).status_code == 303
+    assert _edit(client, token).status_code == 303
+    runs = {d["weekday"] for d in client.get(f"/api/v1/programs/{token}").json["week"]["days"]
+            for i in d["items"] if i["kind"] == "run"}
+    assert "sat" in runs and "fri" not in runs
