@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, ValidationInfo, field_validator, model_validator
 
-from planner.request import FieldError, Int, RequestError, _message, _Strict
+from planner.request import FieldError, Int, RequestError, _message, _Strict, plain_date
 
 CheckinStatus = Literal["done", "partly", "skipped"]
 NextMorning = Literal["usual", "settles_within_24h", "persists"]
@@ -58,13 +58,7 @@ class Checkin(_Strict):
             raise ValueError("must be a plan item key like tue-run or thu-core (weekday-kind), or extra-run")
         return value
 
-    @field_validator("date", mode="before")
-    @classmethod
-    def _a_date_not_a_number(cls, value: Any) -> Any:
-        # pydantic would read a number as a Unix timestamp: in a log that is a typo, not a date
-        if isinstance(value, int | float) or (isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
-            raise ValueError("must be a date like 2026-11-30")      # not a date-time that happens to be midnight
-        return value
+    _plain = field_validator("date", mode="before")(plain_date)
 
     @field_validator("date")
     @classmethod

@@ -184,6 +184,14 @@ class History(_Strict):
 Name = Annotated[str, StringConstraints(max_length=80)]
 
 
+def plain_date(cls: Any, value: Any) -> Any:
+    """A date as the schema says (format: date): not a date-time that happens to be midnight, not a number
+    (pydantic would read one as a Unix timestamp: a typo, not a date)."""
+    if isinstance(value, int | float) or (isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        raise ValueError("must be a date like 2026-11-30 (YYYY-MM-DD)")
+    return value
+
+
 class PlanRequest(_Strict):
     """Contract 1: everything the planner needs; sensible defaults for all but `runs`."""
 
@@ -206,13 +214,7 @@ class PlanRequest(_Strict):
 
     _wake = field_validator("wake_time")(_check_clock_time)
 
-    @field_validator("week_start", mode="before")
-    @classmethod
-    def _plain_date(cls, value: Any) -> Any:
-        """A date as the schema says (format: date), not a date-time that happens to be midnight."""
-        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError("must be a date like 2026-11-30 (YYYY-MM-DD)")
-        return value
+    _plain = field_validator("week_start", mode="before")(plain_date)
 
     @field_validator("week_start")
     @classmethod

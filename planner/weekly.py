@@ -4,6 +4,7 @@ calls them between the rules and the model."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from planner.catalogue import Catalogue, Exercise
@@ -103,9 +104,7 @@ def frozen_parts(reference: Reference, request: PlanRequest, catalogue: Catalogu
         key = f"{lim.day}-run"
         if was is None and d < reference.frozen and lim.dropped is None:
             # a past day the published week had no run on (moved away, dropped): nothing to plan there
-            lim = RunLimit(lim.day, lim.requested_kind, lim.kind, lim.requested_minutes, lim.max_minutes,
-                           lim.reasons, lim.rules, f"{DAY_NAMES[lim.day]} is past, and your week had no run on it",
-                           lim.fixed, lim.intervals, lim.exact_minutes)
+            lim = dataclasses.replace(lim, dropped=f"{DAY_NAMES[lim.day]} is past, and your week had no run on it")
         keep = was is not None and (d < reference.frozen or key in reference.pins or key in reference.checked_today)
         if keep and lim.dropped is None:
             if key in reference.pins and key not in reference.checked_today and d >= reference.frozen \
@@ -150,14 +149,13 @@ def moved_request(request: PlanRequest, reference: Reference) -> PlanRequest:
 
 
 def _reflected(reference: Reference, key: str, target: str) -> bool:
-    """Whether the published week already holds the move: the session's key on the target day, or (a run)
+    """Whether the published week already holds the move: a session of its kind on the target day, or (a run)
     a run on the target day and none left on the day it came from."""
     day, kind = key.split("-", 1)
     if kind == "run":
         return target in reference.runs and day not in reference.runs
     # the published week names each session by the day it is on: a moved one is "<target>-<kind>" there
     return any(d.weekday == target and any(i.kind == kind for i in d.items) for d in reference.days)
-
 
 
 def check_moves(reference: Reference, options: dict[tuple[int, str], tuple[Exercise, ...]],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +55,26 @@ def _log(program: Program, today: dt.date) -> Log:
 
 def keys_of(plan: dict[str, Any]) -> list[str]:
     """The item keys of a week's plan, in order."""
-    return [item["key"] for day in plan.get("days") or [] for item in day.get("items") or []]
+    return list(minutes_of(plan))
+
+
+def minutes_of(plan: dict[str, Any]) -> dict[str, int]:
+    """The planned minutes of a week's items by key, in order."""
+    return {item["key"]: item["minutes"] for day in plan.get("days") or [] for item in day.get("items") or []}
+
+
+def _letting_go(attempt: Callable[[list[str], list[list[str]]], Any], pins: list[str],
+                moves: list[list[str]]) -> tuple[Any, list[str], list[list[str]]]:
+    """Plan with what the runner kept and moved; when a hard rule now rules them out, let go of the moves, then
+    of the pins too: (the plan, the pins and moves it kept). Raises the first Refusal when nothing plans."""
+    refusal: Refusal | None = None
+    for kept, moved in ((pins, moves), (pins, []), ([], [])):
+        try:
+            return attempt(kept, moved), kept, moved
+        except Refusal as exc:
+            refusal = refusal or exc
+    assert refusal is not None
+    raise refusal
 
 
 def _start(program: Program) -> dt.date | None:
@@ -98,18 +118,15 @@ def edited_week(token: str, request: PlanRequest) -> tuple[dict[str, Any], dict[
     if found is None or not _begun(found, request.week_start):
         return None
     today = today_of(found)
-    refusal: Refusal | None = None
-    # what the runner kept or moved stays so, unless the edit rules it out: the moves go first, then the pins
-    for pins, moves in ((found.pins["pins"], found.pins["moves"]), (found.pins["pins"], []), ([], [])):
+
+    def attempt(pins: list[str], moves: list[list[str]]) -> dict[str, Any]:
         context = PlanContext(log=_log(found, today), today=today, published=found.weeks[found.monday],
                               before=found.weeks.get((request.week_start - dt.timedelta(weeks=1)).isoformat()),
                               pins=tuple(pins), moves=tuple((k, d) for k, d in moves), log_from=_start(found))
-        try:
-            return make_plan(request, knowledge(), context).to_dict(), {"pins": list(pins), "moves": list(moves)}
-        except Refusal as exc:
-            refusal = refusal or exc
-    assert refusal is not None
-    raise refusal
+        return make_plan(request, knowledge(), context).to_dict()
+
+    week, pins, moves = _letting_go(attempt, found.pins["pins"], found.pins["moves"])
+    return week, {"pins": list(pins), "moves": list(moves)}
 
 
 def _begun(found: Program, monday: dt.date) -> bool:
@@ -203,23 +220,12 @@ def check_in(token: str, entries: list[Any]) -> Outcome:
         raise KeyError(token)
     today = today_of(program)
     new = parse_log({"checkins": entries}, today=today)
-    planned = {dt.date.fromisoformat(m): {item["key"]: item["minutes"] for day in plan.get("days") or []
-                                          for item in day.get("items") or []} for m, plan in program.weeks.items()}
-    check_keys(new, planned, _start(program))
+    check_keys(new, {dt.date.fromisoformat(m): minutes_of(plan) for m, plan in program.weeks.items()}, _start(program))
     upto = programs().add_checkins(token, [c.to_json_dict() for c in new.checkins])
     program = programs().load(token)
-    pins, moves = program.pins["pins"], program.pins["moves"]
-    try:
-        plan = replan(program, today)
-    except Refusal:     # a kept or moved item the check-in rules out: the check-in counts, the re-plan frees it
-        plan = None
-        for kept, moved in ((pins, []), ([], [])):     # the moves first, then the pins too
-            with contextlib.suppress(Refusal):
-                plan = replan(program, today, kept, moved)
-                pins, moves = kept, moved
-                break
-        if plan is None:
-            raise
+    # a kept or moved item the check-in now rules out is let go of: the check-in counts
+    plan, pins, moves = _letting_go(lambda kept, moved: replan(program, today, kept, moved),
+                                    program.pins["pins"], program.pins["moves"])
     entry = _entry(program, plan, pins, moves)
     programs().keep_replan(token, entry, upto or 0)
     return Outcome(program, entry)
