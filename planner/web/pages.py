@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, request, url_for
 
+from planner.engine import make_plan
+from planner.request import PlanRequest
 from planner.store import PlanChanged
 from planner.web import forms, program, program_pages, service
 from planner.web.conflict import conflict_rows, etag_of, expected_revision
 from planner.web.limits import solving, writing
 from planner.web.render import page_or_fragment
 from planner.web.storage import fingerprints, store
-from planner.weekly import Refusal
 
 bp = Blueprint("pages", __name__)
 
@@ -47,9 +47,9 @@ def index() -> Response:
 def plan() -> Response:
     """Solve the submitted form: the plan fragment for htmx, the whole page otherwise."""
     saved = _saved_from_form()
-    out = service.solve_form(request.form)
-    if saved is not None:       # the live preview on a saved plan's page shows what saving would keep
-        out, _ = _program_week(saved.token, out)
+    # the live preview on a saved plan's page shows what saving would keep
+    out = service.solve_form(request.form, _ProgramWeek(saved.token)) if saved is not None else \
+        service.solve_form(request.form)
     status = 422 if out.errors else 200
     # A relaxation changes the runner's wishes, so the form itself is re-rendered, not only the plan.
     block = "planner" if request.form.get("relax") else "plan_area"
@@ -59,19 +59,24 @@ def plan() -> Response:
                             saved=saved)
 
 
-def _program_week(token: str, out: service.FormOutcome) -> tuple[service.FormOutcome, dict[str, list] | None]:
-    """An edit of a saved plan's week that has begun keeps the days already done and what the runner kept or
-    moved (program.edited_week): the outcome, and the pins and moves it was planned with (None: afresh)."""
-    if out.request is None or out.plan is None:
-        return out, None
-    try:
-        found = program.edited_week(token, out.request)
-    except Refusal as refused:
-        return dataclasses.replace(out, plan=None, errors={"form": str(refused)}), None
-    if found is None:
-        return out, None
-    week, pins = found
-    return dataclasses.replace(out, plan=week), pins
+class _ProgramWeek:
+    """How an edit of a saved plan is planned: a week that has begun keeps the days already done and what the
+    runner kept or moved (program.edited_week, one solve), any other afresh; `pins` holds what it kept (None:
+    afresh). Raises `planner.weekly.Refusal` when a done day rules the edit out."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.pins: dict[str, list] | None = None
+
+    def __call__(self, req: PlanRequest) -> dict[str, Any]:
+        def solve() -> dict[str, Any]:
+            found = program.edited_week(self.token, req)
+            if found is None:
+                return make_plan(req, service.knowledge()).to_dict()
+            week, self.pins = found
+            return week
+
+        return service.logged(solve)
 
 
 def _saved_from_form():
@@ -144,7 +149,8 @@ def update(token: str) -> Response:
     for a failed If-Match)."""
     item = _load(token)
     expected, status = expected_revision(request, item)
-    out, pins = _program_week(token, service.solve_form(request.form))
+    planner = _ProgramWeek(token)
+    out = service.solve_form(request.form, planner)
     if expected is not None and expected != item.revision:
         return _conflict(item, out, status)
     refusal = _unsaveable(out, saved=item, note="Only a planned week can be saved; the saved week is unchanged.")
@@ -152,7 +158,7 @@ def update(token: str) -> Response:
         return refusal
     try:
         store().update(token, out.request.to_json_dict(), out.plan, fingerprints(out.plan), expected_revision=expected)
-        program.edited(token, pins)   # the edited week is the program's week now, and its calendar follows
+        program.edited(token, planner.pins)   # the edited week is the program's week now; its calendar follows
     except PlanChanged as changed:  # saved by someone else between our read and our write
         return _conflict(changed.current, out, status)
     flash("Your changes are saved; subscribed calendars pick them up at their next refresh.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +17,7 @@ from planner.knowledge import Knowledge
 from planner.request import PlanRequest, RequestError, next_monday, parse_request
 from planner.web import forms
 from planner.web.logs import solve_log
+from planner.weekly import Refusal
 
 
 def knowledge() -> Knowledge:
@@ -38,9 +40,13 @@ class FormOutcome:
 
 def plan_for(request: PlanRequest) -> dict[str, Any]:
     """Solve one validated request and log status, wall time and objective."""
+    return logged(lambda: make_plan(request, knowledge()).to_dict())
+
+
+def logged(solve: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Run one solve and log its status, wall time and objective (one log line per solve)."""
     started = time.perf_counter()
-    plan = make_plan(request, knowledge())
-    data = plan.to_dict()
+    data = solve()
     solve_log(status=data["status"], pain=data["pain_status"], ms=round((time.perf_counter() - started) * 1000, 1),
               objective=data["objective"])
     return data
@@ -51,8 +57,10 @@ def parse_api(data: Any) -> PlanRequest:
     return parse_request(data, knowledge().vocabulary)
 
 
-def solve_form(form: MultiDict[str, str]) -> FormOutcome:
-    """Validate a submitted planner form, apply a chosen relaxation, and solve; errors name the inputs."""
+def solve_form(form: MultiDict[str, str],
+               plan: Callable[[PlanRequest], dict[str, Any]] | None = None) -> FormOutcome:
+    """Validate a submitted planner form, apply a chosen relaxation, and solve (with `plan`, default a fresh
+    week: plan_for); errors name the inputs, and a Refusal of `plan` is the form's error."""
     vocab = knowledge().vocabulary
     data, early = forms.request_from_form(form, vocab.screening_tiers)
     try:
@@ -70,7 +78,10 @@ def solve_form(form: MultiDict[str, str]) -> FormOutcome:
         except (ValueError, RequestError):
             return FormOutcome(values, {"form": f"'{action}' is not a change this planner suggested"})
         values = forms.form_from_request(request.to_json_dict())
-    return FormOutcome(values, {}, request, plan_for(request))
+    try:
+        return FormOutcome(values, {}, request, (plan or plan_for)(request))
+    except Refusal as refused:
+        return FormOutcome(values, {"form": str(refused)}, request)
 
 
 def example_values() -> dict[str, Any]:
