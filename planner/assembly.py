@@ -105,8 +105,8 @@ def week_days(inst: WeekInstance, sol: WeekSolution, knowledge: Knowledge, statu
             cool_start = start + planned
             cool_options = allowed_in.eligible("cool_down", d, cool_start)
             cool: tuple[Exercise, ...] = _filled(cool_options, routine.cool_down_minutes, d)
-            cool_reasons = ["An easy cool-down after the run; stretching here is for comfort, "
-                            "not to prevent soreness."]
+            cool_reasons = [f"An easy cool-down after the {'walk' if walk else 'run'}; stretching here is for "
+                            "comfort, not to prevent soreness."]
             cool_rules = ["R9"]
             first = _first_stretch_start(by_day.get(d, []), frame)
             gap = routine.second_stretch_gap_hours * 60

@@ -108,3 +108,5 @@ def test_a_return_to_run_walk_is_warmed_up_for_walking_not_with_a_jog():
     warm_ups = [i for d in plan["days"] for i in d["items"] if i["kind"] == "warm_up"]
     assert warm_ups and all(not {e["id"] for e in i["exercises"]} & running_only for i in warm_ups)
     assert all("before the walk" in i["reasons"][0] for i in warm_ups)
+    cool_downs = [i for d in plan["days"] for i in d["items"] if i["kind"] == "cool_down"]
+    assert cool_downs and all("after the walk" in i["reasons"][0] for i in cool_downs)
